@@ -1,0 +1,42 @@
+"""Quality checks on a loaded knowledge base, beyond what loading itself rejects."""
+
+from __future__ import annotations
+
+from bot.knowledge import KnowledgeBase
+from bot.matcher import Matcher, Target
+from bot.normalize import Normalizer
+
+NEAR_DUPLICATE = 0.9
+"""A phrasing that scores this close to another entry cannot be told apart from it."""
+
+
+def check_knowledge(knowledge: KnowledgeBase) -> list[str]:
+    """Problems a curator should fix: each names the file, the entry and the field."""
+    problems: list[str] = []
+    normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
+    owners: dict[str, tuple[str, str, str]] = {}
+    for entry in knowledge.entries:
+        if not entry.sources:
+            problems.append(f"{entry.origin}: entry '{entry.id}': field 'sources' is empty")
+        for phrasing in entry.phrasings:
+            key = normalizer.text(phrasing)
+            owner = owners.setdefault(key, (entry.id, entry.origin, phrasing))
+            if owner[0] != entry.id:
+                problems.append(
+                    f"{entry.origin}: entry '{entry.id}': phrasing '{phrasing}' reads the same as "
+                    f"'{owner[2]}' in entry '{owner[0]}' ({owner[1]})"
+                )
+    targets = [Target(e.id, "entry", e.phrasings) for e in knowledge.entries]
+    matcher = Matcher(targets, normalizer=normalizer)
+    for entry in knowledge.entries:
+        for phrasing in entry.phrasings:
+            for match in matcher.match(phrasing, limit=3):
+                if match.id != entry.id and match.confidence >= NEAR_DUPLICATE:
+                    if normalizer.text(phrasing) == normalizer.text(match.phrasing):
+                        continue  # already reported as the same text
+                    problems.append(
+                        f"{entry.origin}: entry '{entry.id}': phrasing '{phrasing}' is almost the "
+                        f"same as '{match.phrasing}' in entry '{match.id}' "
+                        f"(confidence {match.confidence:.2f}); reword one of them"
+                    )
+    return problems

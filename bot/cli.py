@@ -1,0 +1,216 @@
+"""``faqbot``: ask, chat, check, eval and export, plus the faces' commands (serve, slack, report).
+
+The faces add their commands through the ``faqbot.commands`` entry-point group, so this
+module imports neither Flask nor Slack; they are only looked up for a command it lacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TextIO
+
+from bot.checks import check_knowledge
+from bot.engine import Bot
+from bot.evaluation import evaluate, read_cases
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.reply import Reply
+
+PLUGIN_GROUP = "faqbot.commands"
+CORE_COMMANDS = ("ask", "chat", "check", "eval", "export")
+
+
+@dataclass
+class CliContext:
+    """What a command handler needs from the command line: the chosen knowledge base."""
+
+    knowledge: str | None
+    _bot: Bot | None = field(default=None, repr=False)
+
+    def load_bot(self) -> Bot:
+        if self._bot is None:
+            self._bot = Bot.from_path(self.knowledge)
+        return self._bot
+
+
+def format_reply(reply: Reply) -> str:
+    """A reply as plain text for a terminal."""
+    parts = [reply.text.strip()]
+    if reply.sources:
+        parts.append("Source: " + "; ".join(reply.sources))
+    if reply.suggestions and reply.kind != "clarify":
+        parts.append("You could also ask:\n" + "\n".join(f"  - {s.question}" for s in reply.suggestions))
+    return "\n\n".join(parts)
+
+
+# -- commands ------------------------------------------------------------------------------------
+def _ask(args: argparse.Namespace, context: CliContext) -> int:
+    bot = context.load_bot()
+    if args.question:
+        lines: Sequence[str] = [" ".join(args.question)]
+        session = args.session
+    else:
+        lines = [line.rstrip("\r\n") for line in sys.stdin]
+        session = args.session
+    for number, line in enumerate(lines):
+        reply = bot.reply(session if session is not None else f"stdin-{number}", line)
+        if args.json:
+            print(json.dumps(reply.to_dict(), ensure_ascii=False))
+        else:
+            print(format_reply(reply) + ("\n" if len(lines) > 1 else ""))
+    return 0
+
+
+def _chat(args: argparse.Namespace, context: CliContext, *, stdin: TextIO = sys.stdin) -> int:
+    bot = context.load_bot()
+    print("Ask me about careers in hospice and palliative medicine. Type 'quit' to leave.\n")
+    while True:
+        try:
+            print("you> ", end="", flush=True)
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            print()
+            return 0
+        if not line or line.strip().lower() in ("quit", "exit", ":q"):
+            print()
+            return 0
+        print("\n" + format_reply(bot.reply("chat", line.rstrip("\n"))) + "\n")
+
+
+def _check(args: argparse.Namespace, context: CliContext) -> int:
+    knowledge = load_knowledge(context.knowledge)
+    problems = check_knowledge(knowledge)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {knowledge.origin}", file=sys.stderr)
+        return 1
+    print(f"OK: {len(knowledge.entries)} entries, {len(knowledge.intents)} intents, "
+          f"{len(knowledge.safety)} safety replies in {knowledge.origin} (version {knowledge.version})")
+    return 0
+
+
+def _eval(args: argparse.Namespace, context: CliContext) -> int:
+    try:
+        cases = read_cases(Path(args.file))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"faqbot eval: {exc}", file=sys.stderr)
+        return 2
+    report = evaluate(context.load_bot(), cases)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"in-scope top-1 accuracy: {report.accuracy:.1%} ({report.in_scope_correct}/{report.in_scope})")
+    print(f"out-of-scope rejection:  {report.rejection:.1%} ({report.rejected}/{report.out_of_scope})")
+    print(f"safety recall:           {report.safety_recall:.1%} ({report.safety_caught}/{report.safety})")
+    print(f"misses offered as a 'did you mean' choice: {report.offered}/{len(report.misses)}")
+    for miss in report.misses:
+        print(f"  expected {miss.expected:<28} got {miss.kind}:{miss.got} "
+              f"({miss.confidence:.2f}){' [offered]' if miss.offered else ''}  {miss.question}")
+    return 0
+
+
+def _export(args: argparse.Namespace, context: CliContext) -> int:
+    kb = load_knowledge(context.knowledge)
+    data = {
+        "entries": [
+            {"id": e.id, "question": e.question, "alternates": list(e.alternates),
+             "answer": e.answer, "sources": list(e.sources), "related": list(e.related)}
+            for e in kb.entries
+        ],
+        "intents": [
+            {"id": i.id, "phrasings": list(i.phrasings), "reply": i.reply,
+             "suggestions": list(i.suggestions)}
+            for i in kb.intents
+        ],
+        "safety": [
+            {"id": r.id, "reply": r.reply, "sources": list(r.sources),
+             "triggers": [[" | ".join(slot) for slot in t] for t in r.triggers],
+             "unless": [[" | ".join(slot) for slot in t] for t in r.unless]}
+            for r in kb.safety
+        ],
+        "fallback": {"reply": kb.fallback.reply, "suggestions": list(kb.fallback.suggestions)},
+        "starters": list(kb.starters),
+        "synonyms": [{"canonical": s.canonical, "variants": list(s.variants)} for s in kb.synonyms],
+        "abbreviations": [{"canonical": s.canonical, "variants": list(s.variants)}
+                          for s in kb.abbreviations],
+    }
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+    return 0
+
+
+# -- parser ------------------------------------------------------------------------------------
+def build_parser(*, with_plugins: bool) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot",
+        description="Answers questions about careers in hospice and palliative medicine.",
+    )
+    parser.add_argument(
+        "--knowledge", metavar="PATH", default=os.environ.get("FAQBOT_KNOWLEDGE") or None,
+        help="knowledge folder or export JSON file (default: $FAQBOT_KNOWLEDGE, else the shipped one)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = commands.add_parser("ask", help="answer one question (or one per line of standard input)")
+    ask.add_argument("question", nargs="*", help="the question; none: read standard input")
+    ask.add_argument("--json", action="store_true", help="print the reply as one JSON object")
+    ask.add_argument("--session", metavar="NAME",
+                     help="share one conversation across all lines (to replay a dialogue)")
+    ask.set_defaults(handler=_ask)
+
+    commands.add_parser("chat", help="talk with the bot in the terminal").set_defaults(handler=_chat)
+    commands.add_parser("check", help="validate the knowledge base").set_defaults(handler=_check)
+
+    ev = commands.add_parser("eval", help="score the bot on a labelled TSV file")
+    ev.add_argument("file", help="lines of expected_id<TAB>question")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(handler=_eval)
+
+    commands.add_parser("export", help="print the knowledge base as JSON").set_defaults(handler=_export)
+
+    if with_plugins:
+        for plugin in entry_points(group=PLUGIN_GROUP):
+            try:
+                plugin.load()(commands)
+            except ImportError as exc:
+                commands.add_parser(plugin.name, help=f"(unavailable: {exc.name} is not installed)")
+    return parser
+
+
+def _wants_plugins(argv: Sequence[str]) -> bool:
+    words = [a for a in argv if not a.startswith("-")]
+    if "--knowledge" in argv:  # its value is not a command
+        index = argv.index("--knowledge")
+        words = [a for i, a in enumerate(argv) if not a.startswith("-") and i != index + 1]
+    return not words or words[0] not in CORE_COMMANDS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_plugins=_wants_plugins(argv)).parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        print(f"faqbot: '{args.command}' needs a package that is not installed; "
+              "install the project with its extras: pip install -e '.[web,slack]'", file=sys.stderr)
+        return 2
+    context = CliContext(knowledge=args.knowledge)
+    try:
+        return int(args.handler(args, context) or 0)
+    except KnowledgeError as exc:
+        print("faqbot: the knowledge base cannot be loaded:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""Load the curated knowledge base into frozen dataclasses, with errors a curator can act on.
+
+A knowledge base is a folder in the project's YAML format (see ``knowledge/README.md``) or a
+single JSON file of the shape ``faqbot export`` prints. Every structural mistake is reported
+as ``file: entry 'id': field 'name': what is wrong``, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.normalize import Synonym
+
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+DEFAULT_FALLBACK = (
+    "Sorry, I don't know that one. Could you try asking it another way?"
+)
+
+try:  # libyaml's loader is several times faster where the wheel has it
+    _YamlLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _YamlLoader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One FAQ entry: a canonical question, other phrasings, and the curated answer."""
+
+    id: str
+    question: str
+    alternates: tuple[str, ...]
+    answer: str
+    sources: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        return (self.question, *self.alternates)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Small talk (greeting, thanks, ...): phrasings and a fixed reply."""
+
+    id: str
+    phrasings: tuple[str, ...]
+    reply: str
+    suggestions: tuple[str, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyRule:
+    """A safety reply and the triggers that call for it (each trigger: slots of phrases)."""
+
+    id: str
+    reply: str
+    triggers: tuple[tuple[tuple[str, ...], ...], ...]
+    unless: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    sources: tuple[str, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What the bot says when it does not know, and three questions it offers instead."""
+
+    reply: str = DEFAULT_FALLBACK
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the bot can say, as loaded and validated."""
+
+    entries: tuple[Entry, ...]
+    intents: tuple[Intent, ...] = ()
+    safety: tuple[SafetyRule, ...] = ()
+    fallback: Fallback = field(default_factory=Fallback)
+    starters: tuple[str, ...] = ()
+    synonyms: tuple[Synonym, ...] = ()
+    abbreviations: tuple[Synonym, ...] = ()
+    version: str = ""
+    origin: str = ""
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._entries_by_id.get(entry_id)
+
+    @cached_property
+    def _entries_by_id(self) -> Mapping[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+class KnowledgeError(Exception):
+    """The knowledge base cannot be loaded; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
+    """Load a knowledge folder or an export-shaped JSON file (default: the shipped one)."""
+    path = Path(path) if path is not None else DEFAULT_KNOWLEDGE
+    if path.is_dir():
+        return _Loader(path).folder()
+    if path.is_file():
+        return _Loader(path).export_json()
+    raise KnowledgeError([f"{path}: no such knowledge folder or JSON file"])
+
+
+class _Loader:
+    """Collects problems while reading, and raises them all at once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        self.digest = hashlib.sha256()
+
+    # -- reading -----------------------------------------------------------------------------
+    def folder(self) -> KnowledgeBase:
+        faq_files = sorted((self.root / "faq").glob("*.yaml")) if (self.root / "faq").is_dir() else []
+        if not faq_files:
+            self.problems.append(f"{self.root / 'faq'}: no FAQ files (*.yaml) found")
+        entries: list[Entry] = []
+        for path in faq_files:
+            data = self._read_yaml(path, required=True)
+            entries.extend(self._entries(data, path, key="entries"))
+        conversation = self._read_yaml(self.root / "conversation.yaml", required=False)
+        safety = self._read_yaml(self.root / "safety.yaml", required=False)
+        synonyms = self._read_yaml(self.root / "synonyms.yaml", required=False)
+        conv_file = str(self.root / "conversation.yaml")
+        return self._finish(
+            entries=entries,
+            intents=self._intents(conversation, conv_file),
+            safety=self._safety(safety, str(self.root / "safety.yaml")),
+            fallback=self._fallback(conversation, conv_file),
+            starters=self._id_list(conversation, "starters", conv_file, "starters"),
+            synonyms=self._synonyms(synonyms, "synonyms"),
+            abbreviations=self._synonyms(synonyms, "abbreviations"),
+        )
+
+    def export_json(self) -> KnowledgeBase:
+        try:
+            raw = self.root.read_bytes()
+            data = json.loads(raw)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise KnowledgeError([f"{self.root}: not a readable JSON file ({exc})"]) from None
+        self.digest.update(raw)
+        where = str(self.root)
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise KnowledgeError([f"{where}: expected an object with an 'entries' list"])
+        return self._finish(
+            entries=list(self._entries(data, self.root, key="entries")),
+            intents=self._intents(data, where),
+            safety=self._safety(data, where),
+            fallback=self._fallback(data, where),
+            starters=self._id_list(data, "starters", where, "starters"),
+            synonyms=self._synonyms(data, "synonyms"),
+            abbreviations=self._synonyms(data, "abbreviations"),
+        )
+
+    def _read_yaml(self, path: Path, *, required: bool) -> Any:
+        if not path.exists():
+            if required:
+                self.problems.append(f"{path}: file is missing")
+            return {}
+        try:
+            raw = path.read_bytes()
+            self.digest.update(path.name.encode() + b"\0" + raw)
+            data = yaml.load(raw, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(f"{path}: cannot be read ({exc})")
+            return {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append(f"{path}: invalid YAML{where}: {reason}")
+            return {}
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.problems.append(f"{path}: expected a mapping at the top of the file")
+            return {}
+        return data
+
+    # -- pieces ------------------------------------------------------------------------------
+    def _items(self, data: Any, key: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        items = data.get(key, []) if isinstance(data, dict) else []
+        if not isinstance(items, list):
+            self.problems.append(f"{where}: '{key}' must be a list")
+            return
+        for index, item in enumerate(items, start=1):
+            if isinstance(item, dict):
+                yield index, item
+            else:
+                self.problems.append(f"{where}: {key} item {index}: expected a mapping")
+
+    def _entries(self, data: Any, path: Path, *, key: str) -> Iterator[Entry]:
+        where = str(path)
+        for index, item in self._items(data, key, where):
+            label = self._label(item, where, index)
+            yield Entry(
+                id=self._id(item, label),
+                question=self._text(item, "question", label),
+                alternates=self._texts(item, "alternates", label, required=False),
+                answer=self._text(item, "answer", label),
+                sources=self._texts(item, "sources", label, required=False),
+                related=self._texts(item, "related", label, required=False),
+                origin=where,
+            )
+
+    def _intents(self, data: Any, where: str) -> tuple[Intent, ...]:
+        intents = []
+        for index, item in self._items(data, "intents", where):
+            label = self._label(item, where, index, kind="intent")
+            intents.append(Intent(
+                id=self._id(item, label),
+                phrasings=self._texts(item, "phrasings", label, required=True),
+                reply=self._text(item, "reply", label),
+                suggestions=self._texts(item, "suggestions", label, required=False),
+                origin=where,
+            ))
+        return tuple(intents)
+
+    def _safety(self, data: Any, where: str) -> tuple[SafetyRule, ...]:
+        rules = []
+        for index, item in self._items(data, "safety", where):
+            label = self._label(item, where, index, kind="safety rule")
+            rules.append(SafetyRule(
+                id=self._id(item, label),
+                reply=self._text(item, "reply", label),
+                triggers=self._triggers(item, "triggers", label, required=True),
+                unless=self._triggers(item, "unless", label, required=False),
+                sources=self._texts(item, "sources", label, required=False),
+                origin=where,
+            ))
+        return tuple(rules)
+
+    def _fallback(self, data: Any, where: str) -> Fallback:
+        item = data.get("fallback") if isinstance(data, dict) else None
+        if item is None:
+            return Fallback()
+        if not isinstance(item, dict):
+            self.problems.append(f"{where}: 'fallback' must be a mapping with 'reply'")
+            return Fallback()
+        label = f"{where}: fallback"
+        return Fallback(
+            reply=self._text(item, "reply", label),
+            suggestions=self._texts(item, "suggestions", label, required=False),
+        )
+
+    def _id_list(self, data: Any, key: str, where: str, label: str) -> tuple[str, ...]:
+        if not isinstance(data, dict) or key not in data:
+            return ()
+        return self._texts(data, key, f"{where}: {label}", required=False)
+
+    def _synonyms(self, data: Any, key: str) -> tuple[Synonym, ...]:
+        where = str(self.root / "synonyms.yaml") if self.root.is_dir() else str(self.root)
+        table = []
+        for index, item in self._items(data, key, where):
+            label = f"{where}: {key} item {index}"
+            table.append(Synonym(
+                canonical=self._text(item, "canonical", label),
+                variants=self._texts(item, "variants", label, required=True),
+            ))
+        return tuple(table)
+
+    def _triggers(self, item: dict[str, Any], name: str, label: str, *,
+                  required: bool) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        raw = item.get(name)
+        if raw is None:
+            if required:
+                self.problems.append(f"{label}: field '{name}' is missing")
+            return ()
+        if not isinstance(raw, list) or not raw:
+            self.problems.append(f"{label}: field '{name}' must be a non-empty list")
+            return ()
+        triggers = []
+        for number, trigger in enumerate(raw, start=1):
+            slots = [trigger] if isinstance(trigger, str) else trigger
+            if not isinstance(slots, list) or not slots or not all(
+                isinstance(s, str) and s.strip() for s in slots
+            ):
+                self.problems.append(
+                    f"{label}: field '{name}' item {number}: expected a phrase or a list of "
+                    "phrases ('a | b | c')"
+                )
+                continue
+            triggers.append(tuple(
+                tuple(p.strip() for p in slot.split("|") if p.strip()) for slot in slots
+            ))
+        return tuple(triggers)
+
+    # -- fields ------------------------------------------------------------------------------
+    @staticmethod
+    def _label(item: dict[str, Any], where: str, index: int, *, kind: str = "entry") -> str:
+        ident = item.get("id")
+        return f"{where}: {kind} '{ident}'" if isinstance(ident, str) else f"{where}: {kind} {index}"
+
+    def _id(self, item: dict[str, Any], label: str) -> str:
+        ident = item.get("id")
+        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+            self.problems.append(
+                f"{label}: field 'id' must be lowercase letters, digits and dashes"
+                + ("" if ident is not None else " (it is missing)")
+            )
+            return str(ident)
+        return ident
+
+    def _text(self, item: dict[str, Any], name: str, label: str) -> str:
+        value = item.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            state = "is missing" if value is None else "must be non-empty text"
+            self.problems.append(f"{label}: field '{name}' {state}")
+            return ""
+        return value.strip()
+
+    def _texts(self, item: dict[str, Any], name: str, label: str, *,
+               required: bool) -> tuple[str, ...]:
+        value = item.get(name)
+        if value is None:
+            if required:
+                self.problems.append(f"{label}: field '{name}' is missing")
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problems.append(f"{label}: field '{name}' must be a list of text")
+            return ()
+        texts = []
+        for number, text in enumerate(value, start=1):
+            if isinstance(text, (int, float)) and not isinstance(text, bool):
+                text = str(text)
+            if not isinstance(text, str) or not text.strip():
+                self.problems.append(f"{label}: field '{name}' item {number} must be non-empty text")
+            else:
+                texts.append(text.strip())
+        return tuple(texts)
+
+    # -- whole ---------------------------------------------------------------------------------
+    def _finish(self, **parts: Any) -> KnowledgeBase:
+        kb = KnowledgeBase(**parts, version=self.digest.hexdigest()[:12], origin=str(self.root))
+        self._check_references(kb)
+        if self.problems:
+            raise KnowledgeError(self.problems)
+        return kb
+
+    def _check_references(self, kb: KnowledgeBase) -> None:
+        seen: dict[str, str] = {}
+        named = [(e.id, e.origin, "entry") for e in kb.entries]
+        named += [(i.id, i.origin, "intent") for i in kb.intents]
+        named += [(r.id, r.origin, "safety rule") for r in kb.safety]
+        for ident, origin, kind in named:
+            if ident in seen:
+                self.problems.append(
+                    f"{origin}: {kind} '{ident}': field 'id' repeats an id already used in {seen[ident]}"
+                )
+            seen.setdefault(ident, origin)
+        if not kb.entries:
+            self.problems.append(f"{self.root}: the knowledge base has no entries")
+        entry_ids = {e.id for e in kb.entries}
+        for entry in kb.entries:
+            for ref in entry.related:
+                if ref not in entry_ids:
+                    self.problems.append(
+                        f"{entry.origin}: entry '{entry.id}': field 'related' names unknown entry '{ref}'"
+                    )
+        for intent in kb.intents:
+            for ref in intent.suggestions:
+                if ref not in entry_ids:
+                    self.problems.append(
+                        f"{intent.origin}: intent '{intent.id}': field 'suggestions' names unknown entry '{ref}'"
+                    )
+        for name, refs in (("fallback suggestions", kb.fallback.suggestions), ("starters", kb.starters)):
+            for ref in refs:
+                if ref not in entry_ids:
+                    self.problems.append(f"{self.root}: {name}: unknown entry '{ref}'")

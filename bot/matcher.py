@@ -1,0 +1,191 @@
+"""The question matcher: an index built once, then ranked candidates with a confidence.
+
+Each phrasing is a bag of normalised tokens weighted by how distinctive they are (inverse
+document frequency over targets; function words weigh little, unknown words a lot). Query
+words missing from the vocabulary are mapped to known words by RapidFuzz (typos). A phrasing scores the weighted geometric mean of two coverages: how much of the
+question it explains (recall) and how much of itself the question touches (precision). A
+target's score is its best phrasing's; the score is the confidence, in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.normalize import STOPWORDS, Normalizer
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something a question can land on: an FAQ entry or a small-talk intent."""
+
+    id: str
+    kind: str
+    phrasings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked candidate: the target, the confidence and the phrasing that matched best."""
+
+    id: str
+    kind: str
+    confidence: float
+    phrasing: str
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """The matcher's tunable constants (tuned on leave-one-out runs over the knowledge base)."""
+
+    recall_exponent: float = 0.6     # weight of "question explained" against "phrasing touched"
+    stopword_weight: float = 0.15
+    fuzzy_cutoff: float = 80.0       # RapidFuzz ratio a typo must reach to count
+    fuzzy_min_length: int = 4        # shorter words are never fuzzed
+    context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
+    rerank: int = 64                 # candidates scored in full
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    target: int
+    text: str
+    tokens: frozenset[str]
+    total: float
+
+
+class Matcher:
+    """Index once at construction; :meth:`match` ranks targets for one question."""
+
+    def __init__(self, targets: Sequence[Target], *, normalizer: Normalizer,
+                 scoring: Scoring = Scoring()) -> None:
+        self._targets = tuple(targets)
+        self._normalizer = normalizer
+        self._scoring = scoring
+        tokenised = [
+            (t, text, frozenset(normalizer.tokens(text)))
+            for t, target in enumerate(self._targets) for text in target.phrasings
+        ]
+        seen_in: dict[str, set[int]] = {}
+        for t, _, tokens in tokenised:
+            for token in tokens:
+                seen_in.setdefault(token, set()).add(t)
+        n = max(len(self._targets), 1)
+        self._weights = {
+            token: scoring.stopword_weight if token in STOPWORDS
+            else math.log(1.0 + n / len(where))
+            for token, where in seen_in.items()
+        }
+        self._unknown_weight = math.log(1.0 + 2.0 * n)
+        self._phrasings = tuple(
+            _Phrasing(t, text, tokens, sum(self._weights[k] for k in tokens) or 1.0)
+            for t, text, tokens in tokenised
+        )
+        postings: dict[str, list[int]] = {}
+        for index, phrasing in enumerate(self._phrasings):
+            for token in phrasing.tokens:
+                postings.setdefault(token, []).append(index)
+        self._postings = {token: tuple(ids) for token, ids in postings.items()}
+        self._fuzzy_vocabulary = [
+            token for token in self._weights
+            if len(token) >= scoring.fuzzy_min_length and not token.isdigit()
+        ]
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self._targets
+
+    def match(self, text: str, *, context: str | None = None, limit: int = 5) -> tuple[Match, ...]:
+        """Targets ranked by confidence for ``text``; ``context`` is the previous topic, if any."""
+        query = self._query(self._normalizer.tokens(text), factor=1.0)
+        if context:
+            seen = {token for token, _, _ in query}
+            query += [q for q in self._query(self._normalizer.tokens(context),
+                                             factor=self._scoring.context_weight)
+                      if q[0] not in seen]
+        if not query:
+            return ()
+        best: dict[int, tuple[float, int]] = {}
+        for index in self._candidates(query):
+            phrasing = self._phrasings[index]
+            score = self._score(query, phrasing)
+            if score > best.get(phrasing.target, (0.0, -1))[0]:
+                best[phrasing.target] = (score, index)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
+        return tuple(
+            Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
+                  self._phrasings[index].text)
+            for t, (score, index) in ranked
+        )
+
+    # -- internals -------------------------------------------------------------------------------
+    def _query(self, tokens: Sequence[str], *, factor: float) -> list[tuple[str, float, dict[str, float]]]:
+        """(token, weight, {known token: similarity}) for each distinct query token."""
+        unique = list(dict.fromkeys(tokens))
+        fuzzy = self._fuzzy([t for t in unique if t not in self._weights])
+        query = []
+        for token in unique:
+            if token in self._weights:
+                query.append((token, self._weights[token] * factor, {token: 1.0}))
+            elif token in STOPWORDS:
+                query.append((token, self._scoring.stopword_weight * factor, {}))
+            else:
+                near = fuzzy.get(token, {})
+                weight = max((self._weights[k] for k in near), default=self._unknown_weight)
+                query.append((token, weight * factor, near))
+        return query
+
+    def _fuzzy(self, unknown: Sequence[str]) -> dict[str, dict[str, float]]:
+        """Up to three known words close to each unknown word (typos), by RapidFuzz."""
+        near: dict[str, dict[str, float]] = {}
+        for word in unknown:
+            if len(word) < self._scoring.fuzzy_min_length or word.isdigit():
+                continue
+            hits = process.extract(word, self._fuzzy_vocabulary, scorer=fuzz.ratio,
+                                   processor=None, score_cutoff=self._scoring.fuzzy_cutoff,
+                                   limit=3)
+            if hits:
+                near[word] = {known: score / 100.0 for known, score, _ in hits}
+        return near
+
+    def _candidates(self, query: Sequence[tuple[str, float, dict[str, float]]]) -> list[int]:
+        """Phrasings sharing a distinctive token with the query, best partial score first."""
+        partial: dict[int, float] = {}
+        for token, weight, near in query:
+            if token in STOPWORDS:
+                continue
+            for known, similarity in near.items():
+                gain = weight * similarity
+                for index in self._postings.get(known, ()):
+                    partial[index] = partial.get(index, 0.0) + gain
+        if not partial:  # only function words: every phrasing with one of them
+            for _, weight, near in query:
+                for known in near:
+                    for index in self._postings.get(known, ()):
+                        partial[index] = partial.get(index, 0.0) + weight
+        if len(partial) <= self._scoring.rerank:
+            return list(partial)
+        return sorted(partial, key=partial.__getitem__, reverse=True)[: self._scoring.rerank]
+
+    def _score(self, query: Sequence[tuple[str, float, dict[str, float]]], phrasing: _Phrasing) -> float:
+        tokens = phrasing.tokens
+        asked = explained = 0.0
+        touched: dict[str, float] = {}
+        for _, weight, near in query:
+            asked += weight
+            best = 0.0
+            for known, similarity in near.items():
+                if known in tokens:
+                    best = max(best, similarity)
+                    if similarity > touched.get(known, 0.0):
+                        touched[known] = similarity
+            explained += weight * best
+        if explained <= 0.0:
+            return 0.0
+        recall = explained / asked
+        precision = sum(self._weights[k] * s for k, s in touched.items()) / phrasing.total
+        a = self._scoring.recall_exponent
+        return (recall ** a) * (min(precision, 1.0) ** (1.0 - a))

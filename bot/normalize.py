@@ -1,0 +1,130 @@
+"""One normalisation for the index and the query alike.
+
+NFKC, abbreviations (case-sensitive), case folding, contractions, punctuation, the
+synonyms table, then Snowball stems. Both the knowledge base and every question go
+through :meth:`Normalizer.tokens`, so they meet on the same ground.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+# Written the way people type them, with or without the apostrophe.
+_CONTRACTIONS: Mapping[str, str] = {
+    "can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not",
+    "shan't": "shall not", "ain't": "is not", "let's": "let us",
+    "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will",
+    "i'd": "i would", "dont": "do not", "doesnt": "does not", "didnt": "did not",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "havent": "have not",
+    "whats": "what is", "wheres": "where is", "hows": "how is", "whos": "who is",
+    "thats": "that is", "theres": "there is", "youre": "you are", "u": "you", "ur": "your",
+    "r": "are", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
+    "w/": "with", "b/c": "because", "yrs": "years", "yr": "year", "mos": "months",
+}
+_SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
+                        ("'d", " would"), ("'m", " am"), ("'s", ""))
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_WORD = re.compile(r"w/|b/c|[^\W_]+(?:'[^\W_]+)*")
+_WS = re.compile(r"\s+")
+
+# Function words: they count, but little, whatever their frequency in a small base.
+STOPWORDS = frozenset(
+    """a an the of to in on at for from by with about as and or but if so than then too very
+    is are am be been being was were do does did done doing have has had having will would shall
+    should can could may might must i me my mine we us our you your it its this that these those
+    there here their they them he she his her him any some just also really please tell know
+    want wanna need get got thing things something anything lot lots kind sort like into out up
+    one ones not no yes ok okay hey""".split()
+)
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """A canonical phrase and the variants that stand for it."""
+
+    canonical: str
+    variants: tuple[str, ...]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball stem of one lowercase word, cached."""
+    return _STEMMER.stemWord(word)
+
+
+def _expand(word: str) -> str:
+    word = _CONTRACTIONS.get(word, word)
+    for suffix, replacement in _SUFFIX_CONTRACTIONS:
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def surface_words(text: str) -> list[str]:
+    """Lowercase words of ``text``: NFKC, casefolded, contractions expanded, punctuation gone."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+    words: list[str] = []
+    for word in _WORD.findall(text):
+        words.extend(_expand(word).split())
+    return words
+
+
+class Normalizer:
+    """Turns any text into the tokens the matcher compares."""
+
+    def __init__(self, *, synonyms: Iterable[Synonym] = (),
+                 abbreviations: Iterable[Synonym] = ()) -> None:
+        self._abbreviations = _phrase_table(abbreviations, case_sensitive=True)
+        self._synonyms = _phrase_table(synonyms, case_sensitive=False)
+
+    def words(self, text: str) -> list[str]:
+        """Surface words after abbreviations and synonyms, before stemming."""
+        text = self._abbreviations.replace(text)
+        return self._synonyms.replace(" ".join(surface_words(text))).split()
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """The stemmed tokens of ``text``, in order, repeats kept."""
+        return tuple(stem(word) for word in self.words(text))
+
+    def text(self, text: str) -> str:
+        """The normalised form of ``text`` as one string."""
+        return " ".join(self.tokens(text))
+
+
+@dataclass(frozen=True)
+class _PhraseTable:
+    pattern: re.Pattern[str] | None
+    canonical: Mapping[str, str]
+    case_sensitive: bool
+
+    def replace(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self.canonical[m.group(0)], text)
+
+
+def _phrase_table(table: Iterable[Synonym], *, case_sensitive: bool) -> _PhraseTable:
+    canonical: dict[str, str] = {}
+    for synonym in table:
+        target = synonym.canonical if case_sensitive else " ".join(surface_words(synonym.canonical))
+        for variant in synonym.variants:
+            key = variant if case_sensitive else " ".join(surface_words(variant))
+            if key:
+                canonical[key] = target
+    if not canonical:
+        return _PhraseTable(None, canonical, case_sensitive)
+    alternatives = "|".join(re.escape(k) for k in sorted(canonical, key=len, reverse=True))
+    if case_sensitive:
+        pattern = re.compile(rf"(?<![\w#])(?:{alternatives})(?!\w)")
+    else:
+        pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
+    return _PhraseTable(pattern, canonical, case_sensitive)

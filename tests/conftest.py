@@ -1,0 +1,26 @@
+"""Shared fixtures: the shipped bot, and paths to the project's shared data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import Bot
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def bot() -> Bot:
+    """The bot over the shipped knowledge base (sessions are per test via unique ids)."""
+    return Bot.from_path()
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ../shared, or skip the test: a user's own clone does not have it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (it sits beside the repository only in the project's CI)")
+    return path
