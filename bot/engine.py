@@ -51,7 +51,7 @@ class Bot:
         self.knowledge = knowledge
         self.policy = policy
         normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
-        targets = [Target(e.id, "entry", e.phrasings) for e in knowledge.entries]
+        targets = [Target(e.id, "entry", e.phrasings, e.answer) for e in knowledge.entries]
         targets += [Target(i.id, "intent", i.phrasings) for i in knowledge.intents]
         self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring)
         self._safety = SafetyScreen(knowledge.safety)

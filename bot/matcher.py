@@ -25,6 +25,7 @@ class Target:
     id: str
     kind: str
     phrasings: tuple[str, ...]
+    background: str = ""  # the answer: its words count for the target as a whole
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Scoring:
     fuzzy_min_length: int = 4        # shorter words are never fuzzed
     context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
     rerank: int = 64                 # candidates scored in full
+    entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,12 @@ class Matcher:
             (t, text, frozenset(normalizer.tokens(text)))
             for t, target in enumerate(self._targets) for text in target.phrasings
         ]
+        background = [frozenset(normalizer.tokens(t.background)) for t in self._targets]
         seen_in: dict[str, set[int]] = {}
         for t, _, tokens in tokenised:
+            for token in tokens:
+                seen_in.setdefault(token, set()).add(t)
+        for t, tokens in enumerate(background):
             for token in tokens:
                 seen_in.setdefault(token, set()).add(t)
         n = max(len(self._targets), 1)
@@ -89,6 +95,17 @@ class Matcher:
             for token in phrasing.tokens:
                 postings.setdefault(token, []).append(index)
         self._postings = {token: tuple(ids) for token, ids in postings.items()}
+        pooled: list[set[str]] = [set(tokens) for tokens in background]
+        for phrasing in self._phrasings:
+            pooled[phrasing.target] |= phrasing.tokens
+        self._pooled = tuple(frozenset(p) for p in pooled)
+        self._first_phrasing = {}
+        for index, phrasing in enumerate(self._phrasings):
+            self._first_phrasing.setdefault(phrasing.target, index)
+        self._background_postings: dict[str, tuple[int, ...]] = {}
+        for t, tokens in enumerate(background):
+            for token in tokens:
+                self._background_postings[token] = (*self._background_postings.get(token, ()), t)
         self._fuzzy_vocabulary = [
             token for token in self._weights
             if len(token) >= scoring.fuzzy_min_length and not token.isdigit()
@@ -114,6 +131,16 @@ class Matcher:
             score = self._score(query, phrasing)
             if score > best.get(phrasing.target, (0.0, -1))[0]:
                 best[phrasing.target] = (score, index)
+        share = self._scoring.entry_weight
+        for token, _, near in query:
+            if token in STOPWORDS:
+                continue
+            for known in near:
+                for t in self._background_postings.get(known, ()):
+                    best.setdefault(t, (0.0, self._first_phrasing[t]))
+        if share:
+            best = {t: ((1.0 - share) * score + share * self._pooled_recall(query, t), index)
+                    for t, (score, index) in best.items()}
         ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
         return tuple(
             Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
@@ -168,7 +195,18 @@ class Matcher:
                         partial[index] = partial.get(index, 0.0) + weight
         if len(partial) <= self._scoring.rerank:
             return list(partial)
-        return sorted(partial, key=partial.__getitem__, reverse=True)[: self._scoring.rerank]
+        phrasings = self._phrasings
+        return sorted(partial, key=lambda i: (partial[i], partial[i] / phrasings[i].total),
+                      reverse=True)[: self._scoring.rerank]
+
+    def _pooled_recall(self, query: Sequence[tuple[str, float, dict[str, float]]], target: int) -> float:
+        """How much of the question the target's phrasings explain taken together."""
+        pooled = self._pooled[target]
+        asked = explained = 0.0
+        for _, weight, near in query:
+            asked += weight
+            explained += weight * max((s for k, s in near.items() if k in pooled), default=0.0)
+        return explained / asked if asked else 0.0
 
     def _score(self, query: Sequence[tuple[str, float, dict[str, float]]], phrasing: _Phrasing) -> float:
         tokens = phrasing.tokens

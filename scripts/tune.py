@@ -45,9 +45,10 @@ def main() -> None:
     args = parser.parse_args()
     knowledge = load_knowledge()
     cases = read_cases(args.tsv) if args.tsv.exists() else []
-    for exponent, stop in itertools.product((0.5, 0.6, 0.7, 0.8), (0.1, 0.2)):
-        scoring = Scoring(recall_exponent=exponent, stopword_weight=stop)
-        line = f"recall_exponent={exponent} stopword_weight={stop}: folds {fold_accuracy(knowledge, scoring, args.folds):.3f}"
+    for exponent, pooled in itertools.product((0.5, 0.6, 0.7), (0.2, 0.3, 0.4, 0.5)):
+        scoring = Scoring(recall_exponent=exponent, entry_weight=pooled)
+        line = (f"recall_exponent={exponent} entry_weight={pooled}: "
+                f"folds {fold_accuracy(knowledge, scoring, args.folds):.3f}")
         if cases:
             report = evaluate(Bot(knowledge, scoring=scoring, policy=Policy()), cases)
             line += (f"  tsv acc {report.accuracy:.3f} rej {report.rejection:.3f} "
