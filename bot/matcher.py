@@ -18,6 +18,11 @@ from rapidfuzz import fuzz, process
 from bot.normalize import STOPWORDS, Normalizer
 
 
+def _minor(token: str) -> bool:
+    """Function words and bare numbers: they count, but little."""
+    return token in STOPWORDS or token.isdigit()
+
+
 @dataclass(frozen=True)
 class Target:
     """Something a question can land on: an FAQ entry or a small-talk intent."""
@@ -81,8 +86,7 @@ class Matcher:
                 seen_in.setdefault(token, set()).add(t)
         n = max(len(self._targets), 1)
         self._weights = {
-            token: scoring.stopword_weight if token in STOPWORDS
-            else math.log(1.0 + n / len(where))
+            token: scoring.stopword_weight if _minor(token) else math.log(1.0 + n / len(where))
             for token, where in seen_in.items()
         }
         self._unknown_weight = math.log(1.0 + 2.0 * n)
@@ -133,7 +137,7 @@ class Matcher:
                 best[phrasing.target] = (score, index)
         share = self._scoring.entry_weight
         for token, _, near in query:
-            if token in STOPWORDS:
+            if _minor(token):
                 continue
             for known in near:
                 for t in self._background_postings.get(known, ()):
@@ -157,7 +161,7 @@ class Matcher:
         for token in unique:
             if token in self._weights:
                 query.append((token, self._weights[token] * factor, {token: 1.0}))
-            elif token in STOPWORDS:
+            elif _minor(token):
                 query.append((token, self._scoring.stopword_weight * factor, {}))
             else:
                 near = fuzzy.get(token, {})
@@ -182,17 +186,18 @@ class Matcher:
         """Phrasings sharing a distinctive token with the query, best partial score first."""
         partial: dict[int, float] = {}
         for token, weight, near in query:
-            if token in STOPWORDS:
+            if _minor(token):
                 continue
             for known, similarity in near.items():
                 gain = weight * similarity
                 for index in self._postings.get(known, ()):
                     partial[index] = partial.get(index, 0.0) + gain
-        if not partial:  # only function words: every phrasing with one of them
+        if not partial:  # only function words ("what can you do"): phrasings made of them alone
             for _, weight, near in query:
                 for known in near:
                     for index in self._postings.get(known, ()):
-                        partial[index] = partial.get(index, 0.0) + weight
+                        if all(_minor(t) for t in self._phrasings[index].tokens):
+                            partial[index] = partial.get(index, 0.0) + weight
         if len(partial) <= self._scoring.rerank:
             return list(partial)
         phrasings = self._phrasings

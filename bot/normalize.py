@@ -43,7 +43,7 @@ STOPWORDS = frozenset(
     should can could may might must i me my mine we us our you your it its this that these those
     there here their they them he she his her him any some just also really please tell know
     want wanna need get got thing things something anything lot lots kind sort like into out up
-    one ones not no yes ok okay hey""".split()
+    one ones not no yes ok okay hey what""".split()
 )
 
 
