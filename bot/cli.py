@@ -140,6 +140,8 @@ def _export(args: argparse.Namespace, context: CliContext) -> int:
         "synonyms": [{"canonical": s.canonical, "variants": list(s.variants)} for s in kb.synonyms],
         "abbreviations": [{"canonical": s.canonical, "variants": list(s.variants)}
                           for s in kb.abbreviations],
+        "scope": {"own_field": list(kb.scope.own_field),
+                  "other_fields": list(kb.scope.other_fields)},
     }
     print(json.dumps(data, indent=2, ensure_ascii=False))
     return 0

@@ -12,7 +12,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Matcher, Scoring, Target
 from bot.normalize import Normalizer
 from bot.reply import Reply, Suggestion
-from bot.safety import SafetyScreen
+from bot.safety import SafetyScreen, ScopeScreen
 
 MAX_QUESTION_CHARS = 1000
 """Longer messages are cut to this many characters before anything else happens."""
@@ -55,6 +55,7 @@ class Bot:
         targets += [Target(i.id, "intent", i.phrasings) for i in knowledge.intents]
         self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring)
         self._safety = SafetyScreen(knowledge.safety)
+        self._scope = ScopeScreen(knowledge.scope)
         self._intents = {i.id: i for i in knowledge.intents}
         self._safety_rules = {r.id: r for r in knowledge.safety}
         self._sessions = SessionStore(max_sessions=max_sessions, idle_seconds=session_idle_seconds,
@@ -106,6 +107,8 @@ class Bot:
         rule = self._safety.check(text)
         if rule is not None:
             return self._safety_reply(rule), State(topic=state.topic)
+        if self._scope.outside(text):
+            return self._fallback(()), State(topic=state.topic)
         matches = self.matcher.match(text, limit=8)
         decision = self._decide(matches)
         if decision != "answer" and state.topic is not None:

@@ -81,6 +81,17 @@ class Fallback:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Other fields the bot does not cover, and words naming its own field.
+
+    A question naming another field and nothing of its own is answered with the fallback.
+    """
+
+    own_field: tuple[str, ...] = ()
+    other_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything the bot can say, as loaded and validated."""
 
@@ -91,6 +102,7 @@ class KnowledgeBase:
     starters: tuple[str, ...] = ()
     synonyms: tuple[Synonym, ...] = ()
     abbreviations: tuple[Synonym, ...] = ()
+    scope: Scope = field(default_factory=Scope)
     version: str = ""
     origin: str = ""
 
@@ -140,6 +152,7 @@ class _Loader:
         conversation = self._read_yaml(self.root / "conversation.yaml", required=False)
         safety = self._read_yaml(self.root / "safety.yaml", required=False)
         synonyms = self._read_yaml(self.root / "synonyms.yaml", required=False)
+        scope = self._read_yaml(self.root / "scope.yaml", required=False)
         conv_file = str(self.root / "conversation.yaml")
         return self._finish(
             entries=entries,
@@ -149,6 +162,7 @@ class _Loader:
             starters=self._id_list(conversation, "starters", conv_file, "starters"),
             synonyms=self._synonyms(synonyms, "synonyms"),
             abbreviations=self._synonyms(synonyms, "abbreviations"),
+            scope=self._scope(scope, str(self.root / "scope.yaml")),
         )
 
     def export_json(self) -> KnowledgeBase:
@@ -169,6 +183,7 @@ class _Loader:
             starters=self._id_list(data, "starters", where, "starters"),
             synonyms=self._synonyms(data, "synonyms"),
             abbreviations=self._synonyms(data, "abbreviations"),
+            scope=self._scope(data.get("scope", {}), where),
         )
 
     def _read_yaml(self, path: Path, *, required: bool) -> Any:
@@ -179,7 +194,7 @@ class _Loader:
         try:
             raw = path.read_bytes()
             self.digest.update(path.name.encode() + b"\0" + raw)
-            data = yaml.load(raw, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            data = yaml.load(raw, Loader=_YamlLoader)
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(f"{path}: cannot be read ({exc})")
             return {}
@@ -261,6 +276,14 @@ class _Loader:
             reply=self._text(item, "reply", label),
             suggestions=self._texts(item, "suggestions", label, required=False),
         )
+
+    def _scope(self, data: Any, where: str) -> Scope:
+        if not isinstance(data, dict):
+            self.problems.append(f"{where}: 'scope' must be a mapping")
+            return Scope()
+        label = f"{where}: scope"
+        return Scope(own_field=self._texts(data, "own_field", label, required=False),
+                     other_fields=self._texts(data, "other_fields", label, required=False))
 
     def _id_list(self, data: Any, key: str, where: str, label: str) -> tuple[str, ...]:
         if not isinstance(data, dict) or key not in data:
@@ -384,7 +407,8 @@ class _Loader:
             for ref in intent.suggestions:
                 if ref not in entry_ids:
                     self.problems.append(
-                        f"{intent.origin}: intent '{intent.id}': field 'suggestions' names unknown entry '{ref}'"
+                        f"{intent.origin}: intent '{intent.id}': field 'suggestions' "
+                        f"names unknown entry '{ref}'"
                     )
         for name, refs in (("fallback suggestions", kb.fallback.suggestions), ("starters", kb.starters)):
             for ref in refs:

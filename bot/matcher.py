@@ -2,9 +2,11 @@
 
 Each phrasing is a bag of normalised tokens weighted by how distinctive they are (inverse
 document frequency over targets; function words weigh little, unknown words a lot). Query
-words missing from the vocabulary are mapped to known words by RapidFuzz (typos). A phrasing scores the weighted geometric mean of two coverages: how much of the
-question it explains (recall) and how much of itself the question touches (precision). A
-target's score is its best phrasing's; the score is the confidence, in [0, 1].
+words missing from the vocabulary are mapped to known words by RapidFuzz (typos). A phrasing
+scores the weighted geometric mean of two coverages: how much of the question it explains
+(recall) and how much of itself the question touches (precision). A target's score blends its
+best phrasing's score with how much of the question its phrasings and answer explain together
+(its pooled vocabulary). The score is the confidence, in [0, 1].
 """
 
 from __future__ import annotations

@@ -38,12 +38,14 @@ _WS = re.compile(r"\s+")
 
 # Function words: they count, but little, whatever their frequency in a small base.
 STOPWORDS = frozenset(
-    """a an the of to in on at for from by with about as and or but if so than then too very
-    is are am be been being was were do does did done doing have has had having will would shall
-    should can could may might must i me my mine we us our you your it its this that these those
-    there here their they them he she his her him any some just also really please tell know
-    want wanna need get got thing things something anything lot lots kind sort like into out up
-    one ones not no yes ok okay hey what""".split()
+    """
+    a an the of to in on at for from by with about as and or but if so than then too very is are
+    am be been being was were do does did done doing have has had having will would shall should
+    can could may might must i me my mine we us our you your it its this that these those there
+    here their they them he she his her him any some just also really please tell know want
+    wanna need get got thing things something anything lot lots kind sort like into out up one
+    ones not no yes ok okay hey what
+    """.split()
 )
 
 
@@ -128,3 +130,17 @@ def _phrase_table(table: Iterable[Synonym], *, case_sensitive: bool) -> _PhraseT
     else:
         pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
     return _PhraseTable(pattern, canonical, case_sensitive)
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """A regex finding any of ``phrases`` as whole words in :func:`surface_words` text.
+
+    A phrase ending in ``*`` also matches longer words (``suicid*`` matches ``suicidal``).
+    """
+    alternatives = []
+    for phrase in phrases:
+        prefix = phrase.rstrip().endswith("*")
+        words = " ".join(surface_words(phrase.rstrip("* ")))
+        if words:
+            alternatives.append(re.escape(words) + (r"\w*" if prefix else ""))
+    return re.compile(rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)")

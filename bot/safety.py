@@ -1,4 +1,4 @@
-"""Safety screening, run before any matching: crisis language and requests for clinical advice."""
+"""Screens run before any matching: crisis language, clinical advice, other fields."""
 
 from __future__ import annotations
 
@@ -6,20 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.knowledge import SafetyRule
-from bot.normalize import surface_words
+from bot.knowledge import SafetyRule, Scope
+from bot.normalize import phrase_pattern, surface_words
 
 _Trigger = tuple[re.Pattern[str], ...]
-
-
-def _slot_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
-    alternatives = []
-    for phrase in phrases:
-        prefix = phrase.rstrip().endswith("*")
-        words = " ".join(surface_words(phrase.rstrip("* ")))
-        if words:
-            alternatives.append(re.escape(words) + (r"\w*" if prefix else ""))
-    return re.compile(rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -42,8 +32,8 @@ class SafetyScreen:
         self._rules = tuple(
             _CompiledRule(
                 id=rule.id,
-                triggers=tuple(tuple(_slot_pattern(slot) for slot in t) for t in rule.triggers),
-                unless=tuple(tuple(_slot_pattern(slot) for slot in t) for t in rule.unless),
+                triggers=tuple(tuple(phrase_pattern(slot) for slot in t) for t in rule.triggers),
+                unless=tuple(tuple(phrase_pattern(slot) for slot in t) for t in rule.unless),
             )
             for rule in rules
         )
@@ -57,3 +47,17 @@ class SafetyScreen:
             if rule.fires(words):
                 return rule.id
         return None
+
+
+class ScopeScreen:
+    """Spots questions about another field that say nothing of the bot's own."""
+
+    def __init__(self, scope: Scope) -> None:
+        self._other = phrase_pattern(scope.other_fields) if scope.other_fields else None
+        self._own = phrase_pattern(scope.own_field)
+
+    def outside(self, text: str) -> bool:
+        if self._other is None:
+            return False
+        words = " ".join(surface_words(text))
+        return bool(self._other.search(words)) and not self._own.search(words)

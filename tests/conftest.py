@@ -24,3 +24,19 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (it sits beside the repository only in the project's CI)")
     return path
+
+
+@pytest.fixture
+def app(bot: Bot, tmp_path: Path):
+    """The web app over the shipped bot, logging to a fresh SQLite file (Flask's flaskr style)."""
+    from adapters.web import create_app  # the core's tests run without Flask
+
+    app = create_app(bot, {"TESTING": True, "LOG_PATH": tmp_path / "questions.sqlite3"})
+    yield app
+    app.extensions["faqbot"].log.close()
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client for ``app``."""
+    return app.test_client()
