@@ -24,10 +24,10 @@ HELP_INTENT = "help"
 class Policy:
     """When to answer, ask "did you mean", or admit not knowing (tuned on data; see README)."""
 
-    answer: float = 0.6         # answer at or above this confidence when the runner-up is far
-    margin: float = 0.05        # ... far means at least this much lower
-    sure: float = 0.75          # answer at or above this whatever the runner-up
-    clarify: float = 0.5        # below this: fallback
+    answer: float = 0.45        # answer at or above this confidence when the runner-up is far
+    margin: float = 0.03        # ... far means at least this much lower
+    sure: float = 0.7           # answer at or above this whatever the runner-up
+    clarify: float = 0.45       # below this: fallback
     choices: int = 3            # at most this many "did you mean" choices
     window: float = 0.2         # choices lie within this of the top
 
