@@ -72,7 +72,9 @@ _ORDINALS = {
 }
 _YES = {"yes", "yeah", "yep", "yup", "y", "ya", "sure", "correct", "right", "exactly", "yes please"}
 _NO = {"no", "nope", "nah", "n", "neither", "none", "none of them", "neither of them",
-       "no thanks", "not really", "none of those", "wrong"}
+       "no thanks", "not really", "none of those", "none of these", "neither one", "wrong",
+       "neither of those", "neither of these",
+       "not those", "not that", "no not that"}
 _FILLER = re.compile(r"^(?:the|option|number|choice|no|#)\s+|\s+(?:one|option|please)$")
 
 
@@ -87,7 +89,7 @@ def pick_choice(text: str, choices: Sequence[str]) -> int | None:
         return None
     if words in _YES:
         return 0
-    if words in _NO:
+    if words in _NO or (words.startswith("no ") and words[3:] in _NO):
         return REJECT
     bare = words
     for _ in range(3):

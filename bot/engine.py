@@ -10,12 +10,14 @@ from pathlib import Path
 from bot.conversation import REJECT, SessionStore, State, pick_choice
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Matcher, Scoring, Target
-from bot.normalize import Normalizer
+from bot.normalize import Normalizer, surface_words
 from bot.reply import Reply, Suggestion
 from bot.safety import SafetyScreen, ScopeScreen
 
 MAX_QUESTION_CHARS = 1000
-"""Longer messages are cut to this many characters before anything else happens."""
+"""Longer messages are cut to this many characters before matching."""
+SAFETY_SCAN_CHARS = 20 * MAX_QUESTION_CHARS
+"""The safety screen reads this much of a message, so a crisis late in a long one is caught."""
 
 HELP_INTENT = "help"
 
@@ -71,9 +73,10 @@ class Bot:
     # -- public ------------------------------------------------------------------------------
     def reply(self, session_id: str | None, text: str) -> Reply:
         """Answer ``text`` in the conversation ``session_id`` (``None``: no memory)."""
-        text = text[:MAX_QUESTION_CHARS] if isinstance(text, str) else ""
+        text = text if isinstance(text, str) else ""
         state = self._sessions.get(session_id) if session_id is not None else State()
-        reply, state = self._respond(text, state)
+        reply, state = self._respond(text[:MAX_QUESTION_CHARS], state,
+                                     screened=text[:SAFETY_SCAN_CHARS])
         if session_id is not None:
             self._sessions.put(session_id, state)
         return reply
@@ -95,8 +98,8 @@ class Bot:
         return len(self._sessions)
 
     # -- the way of one question -------------------------------------------------------------------
-    def _respond(self, text: str, state: State) -> tuple[Reply, State]:
-        if not text.strip():
+    def _respond(self, text: str, state: State, *, screened: str) -> tuple[Reply, State]:
+        if not surface_words(text):
             return self._help(), State(topic=state.topic)
         if state.choices:
             picked = pick_choice(text, [self._question(c) for c in state.choices])
@@ -104,7 +107,7 @@ class Bot:
                 return self._fallback((), rephrase=True), State(topic=state.topic)
             if picked is not None:
                 return self._answer(state.choices[picked], 1.0), State(topic=state.choices[picked])
-        rule = self._safety.check(text)
+        rule = self._safety.check(screened)
         if rule is not None:
             return self._safety_reply(rule), State(topic=state.topic)
         if self._scope.outside(text):

@@ -24,6 +24,9 @@ _CONTRACTIONS: Mapping[str, str] = {
     "i'm": "i am", "im": "i am", "i've": "i have", "ive": "i have", "i'll": "i will",
     "i'd": "i would", "dont": "do not", "doesnt": "does not", "didnt": "did not",
     "isnt": "is not", "arent": "are not", "wasnt": "was not", "havent": "have not",
+    "shouldnt": "should not", "wouldnt": "would not", "couldnt": "could not", "werent": "were not",
+    "hasnt": "has not", "hadnt": "had not", "theyre": "they are", "youve": "you have",
+    "weve": "we have", "theyve": "they have", "youll": "you will", "itll": "it will",
     "whats": "what is", "wheres": "where is", "hows": "how is", "whos": "who is",
     "thats": "that is", "theres": "there is", "youre": "you are", "u": "you", "ur": "your",
     "r": "are", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
@@ -64,10 +67,12 @@ def stem(word: str) -> str:
 
 
 def _expand(word: str) -> str:
-    word = _CONTRACTIONS.get(word, word)
+    """Expand contractions, stacked ones too ("shouldn't've" -> "should not have")."""
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
     for suffix, replacement in _SUFFIX_CONTRACTIONS:
-        if word.endswith(suffix):
-            return word[: -len(suffix)] + replacement
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return _expand(word[: -len(suffix)]) + replacement
     return word
 
 
