@@ -6,6 +6,8 @@ from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher, Target
 from bot.normalize import Normalizer
 
+MIN_ALTERNATES = 6
+"""Fewer other phrasings than this leave an entry hard to find."""
 NEAR_DUPLICATE = 0.9
 """A phrasing that scores this close to another entry cannot be told apart from it."""
 
@@ -16,6 +18,9 @@ def check_knowledge(knowledge: KnowledgeBase) -> list[str]:
     normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
     owners: dict[str, tuple[str, str, str]] = {}
     for entry in knowledge.entries:
+        if len(entry.alternates) < MIN_ALTERNATES:
+            problems.append(f"{entry.origin}: entry '{entry.id}': field 'alternates' has "
+                            f"{len(entry.alternates)}; at least {MIN_ALTERNATES} are needed")
         if not entry.sources:
             problems.append(f"{entry.origin}: entry '{entry.id}': field 'sources' is empty")
         for phrasing in entry.phrasings:

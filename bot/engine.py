@@ -114,7 +114,7 @@ class Bot:
             return self._fallback(()), State(topic=state.topic)
         matches = self.matcher.match(text, limit=8)
         decision = self._decide(matches)
-        if decision != "answer" and state.topic is not None:
+        if decision != "answer" and state.topic is not None and self.matcher.knows_all(text):
             topic = self.knowledge.entry(state.topic)
             if topic is not None:
                 in_context = self.matcher.match(text, context=topic.question, limit=8)

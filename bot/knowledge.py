@@ -308,7 +308,7 @@ class _Loader:
             if required:
                 self.problems.append(f"{label}: field '{name}' is missing")
             return ()
-        if not isinstance(raw, list) or not raw:
+        if not isinstance(raw, list) or (required and not raw):
             self.problems.append(f"{label}: field '{name}' must be a non-empty list")
             return ()
         triggers = []
@@ -377,6 +377,7 @@ class _Loader:
 
     # -- whole ---------------------------------------------------------------------------------
     def _finish(self, **parts: Any) -> KnowledgeBase:
+        parts = {k: tuple(v) if isinstance(v, list) else v for k, v in parts.items()}
         kb = KnowledgeBase(**parts, version=self.digest.hexdigest()[:12], origin=str(self.root))
         self._check_references(kb)
         if self.problems:

@@ -154,6 +154,11 @@ class Matcher:
             for t, (score, index) in ranked
         )
 
+    def knows_all(self, text: str) -> bool:
+        """Whether every distinctive word of ``text`` is known (or a typo of a known word)."""
+        return all(near or _minor(token)
+                   for token, _, near in self._query(self._normalizer.tokens(text), factor=1.0))
+
     # -- internals -------------------------------------------------------------------------------
     def _query(self, tokens: Sequence[str], *, factor: float) -> list[tuple[str, float, dict[str, float]]]:
         """(token, weight, {known token: similarity}) for each distinct query token."""
