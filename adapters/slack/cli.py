@@ -1,0 +1,75 @@
+"""``faqbot slack``: the Slack app in Socket Mode (no public URL needed).
+
+Reads SLACK_BOT_TOKEN (xoxb-…), SLACK_APP_TOKEN (xapp-…), optionally SLACK_API_URL, and the
+question log's FAQBOT_LOG_* variables as ``faqbot serve`` reads them. Slack's libraries are
+imported only when the command runs, so ``faqbot`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from typing import Any
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+def add_command(subparsers: Any) -> None:
+    """Add ``slack`` to the ``faqbot`` command line."""
+    parser = subparsers.add_parser(
+        "slack", help="run the Slack app in Socket Mode",
+        description="Connect to Slack in Socket Mode and answer in DMs, mentions, /hpm and the "
+                    "Home tab. Needs SLACK_BOT_TOKEN (xoxb-…) and SLACK_APP_TOKEN (xapp-…).",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: Any, *, stop: threading.Event | None = None) -> int:
+    """Connect and answer until interrupted (or until ``stop`` is set); returns the exit status."""
+    try:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_sdk.errors import SlackApiError, SlackClientError
+
+        from adapters.log import DEFAULT_LOG_PATH, DEFAULT_RETENTION_DAYS, QuestionLog
+        from adapters.slack.app import build_app, check_token
+        from adapters.web.settings import app_config_from_env
+    except ImportError as exc:
+        print(f"faqbot slack: {exc.name} is not installed; pip install -e '.[slack]'",
+              file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    env = os.environ
+    try:
+        bot_token = check_token(env.get("SLACK_BOT_TOKEN"), variable="SLACK_BOT_TOKEN",
+                                prefix="xoxb-")
+        app_token = check_token(env.get("SLACK_APP_TOKEN"), variable="SLACK_APP_TOKEN",
+                                prefix="xapp-")
+        settings = app_config_from_env(env)
+        log = QuestionLog(settings.get("LOG_PATH", DEFAULT_LOG_PATH),
+                          enabled=settings.get("LOG_ENABLED", True),
+                          retention_days=settings.get("LOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+        app = build_app(bot=context.load_bot(), log=log, bot_token=bot_token,
+                        api_url=env.get("SLACK_API_URL"))
+        handler = SocketModeHandler(app, app_token)
+        handler.connect()
+    except ValueError as exc:  # SlackConfigError, or a FAQBOT_LOG_* variable
+        print(f"faqbot slack: {exc}", file=sys.stderr)
+        return 2
+    except SlackApiError as exc:
+        print(f"faqbot slack: SLACK_APP_TOKEN was rejected by Slack: {exc.response.get('error')}",
+              file=sys.stderr)
+        return 2
+    except (SlackClientError, OSError) as exc:
+        print(f"faqbot slack: cannot connect to Slack: {exc}", file=sys.stderr)
+        return 1
+    print("faqbot slack: connected in Socket Mode; Ctrl-C stops", file=sys.stderr)
+    try:
+        (stop or threading.Event()).wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()
+        log.close()
+    return 0

@@ -1,0 +1,48 @@
+"""Helpers of the web face's tests: apps with chosen settings, a clock to move by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from adapters.web import create_app
+from bot import Bot
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def make_app(bot: Bot, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps over the shipped bot with settings on top of a fresh log; closed afterwards."""
+    apps: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        settings = {"TESTING": True, "LOG_PATH": tmp_path / f"log{len(apps)}.sqlite3", **config}
+        app = create_app(bot, settings)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["faqbot"].log.close()
+
