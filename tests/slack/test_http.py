@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import threading
@@ -201,7 +202,12 @@ def test_the_production_server_answers_signed_requests_over_real_http(bot, tmp_p
     app = create_app(bot, {"LOG_PATH": tmp_path / "log.sqlite3", "SLACK_BOT_TOKEN": BOT_TOKEN,
                            "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": standin.url})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+
+    def serve():
+        with contextlib.suppress(OSError):  # the closing socket, when the test is over
+            server.run()
+
+    threading.Thread(target=serve, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}{EVENTS_PATH}"
     try:
         event = mention(FELLOWSHIP, user=unique("U"), channel=unique("C"))
