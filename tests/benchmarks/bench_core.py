@@ -353,16 +353,18 @@ def bench_startup(runs: int) -> None:
               "slack_bolt, slack_sdk, adapters): OK")
     importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import bot.cli"],
                                 capture_output=True, text=True, check=False)
-    rows = []
+    cumulative: dict[str, int] = {}
     for line in importtime.stderr.splitlines():
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) == 3 and parts[1].isdigit():
-            rows.append((int(parts[1]), parts[2]))
-    top = [r for r in rows if not r[1].startswith(" ")]
-    if top:
-        slowest = sorted(top, reverse=True)[:4]
-        print("  slowest top-level imports of bot.cli (cumulative): " + ", ".join(
-            f"{name} {us / 1000:.1f} ms" for us, name in slowest))
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            cumulative[parts[2].strip()] = int(parts[1])
+    total = cumulative.get("bot.cli")
+    outside = sorted(((us, name) for name, us in cumulative.items()
+                      if "." not in name and name not in ("bot", "site", "encodings")
+                      and not name.startswith("_")), reverse=True)[:5]
+    if total:
+        print(f"  import bot.cli: {total / 1000:.1f} ms; heaviest packages it pulls in: " + ", ".join(
+            f"{name} {us / 1000:.1f} ms" for us, name in outside))
 
 
 def main() -> int:
