@@ -132,6 +132,7 @@ def _export(args: argparse.Namespace, context: CliContext) -> int:
         "safety": [
             {"id": r.id, "reply": r.reply, "sources": list(r.sources),
              "triggers": [[" | ".join(slot) for slot in t] for t in r.triggers],
+             "unless": [[" | ".join(slot) for slot in t] for t in r.unless],
              "ignore": [[" | ".join(slot) for slot in t] for t in r.ignore]}
             for r in kb.safety
         ],

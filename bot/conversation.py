@@ -89,6 +89,9 @@ def pick_choice(text: str, choices: Sequence[str]) -> int | None:
         return None
     if words in _YES:
         return 0
+    first, _, rest = words.partition(" ")
+    if first in _YES and rest:  # "yes, the second one"
+        return pick_choice(rest, choices)
     if words in _NO or (words.startswith("no ") and words[3:] in _NO):
         return REJECT
     bare = words

@@ -28,7 +28,8 @@ class Policy:
 
     answer: float = 0.45        # answer at or above this confidence when the runner-up is far
     margin: float = 0.03        # ... far means at least this much lower
-    sure: float = 0.7           # answer at or above this whatever the runner-up
+    sure: float = 0.6           # answer at or above this unless the runner-up ties
+    tie: float = 0.01           # ... ties means it is less than this lower
     clarify: float = 0.45       # below this: fallback
     choices: int = 3            # at most this many "did you mean" choices
     window: float = 0.2         # choices lie within this of the top
@@ -116,8 +117,12 @@ class Bot:
         decision = self._decide(matches)
         if decision != "answer" and state.topic is not None and self.matcher.knows_all(text):
             topic = self.knowledge.entry(state.topic)
-            if topic is not None:
-                in_context = self.matcher.match(text, context=topic.question, limit=8)
+            if topic is not None:  # a follow-up is about the topic or one of its neighbours
+                neighbours = {topic.id, *topic.related}
+                in_context = tuple(
+                    m for m in self.matcher.match(text, context=topic.question, limit=16)
+                    if m.id in neighbours
+                )
                 if self._decide(in_context) == "answer":
                     matches, decision = in_context, "answer"
         top = matches[0] if matches else None
@@ -140,7 +145,9 @@ class Bot:
             return "fallback"
         top = matches[0].confidence
         runner_up = next((m.confidence for m in matches[1:] if m.kind == matches[0].kind), 0.0)
-        if top >= self.policy.sure or (top >= self.policy.answer and top - runner_up >= self.policy.margin):
+        gap = top - runner_up
+        if (top >= self.policy.sure and gap >= self.policy.tie) or (
+                top >= self.policy.answer and gap >= self.policy.margin):
             return "answer"
         return "clarify"
 

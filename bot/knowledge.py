@@ -67,6 +67,7 @@ class SafetyRule:
     id: str
     reply: str
     triggers: tuple[tuple[tuple[str, ...], ...], ...]
+    unless: tuple[tuple[tuple[str, ...], ...], ...] = ()
     ignore: tuple[tuple[tuple[str, ...], ...], ...] = ()
     sources: tuple[str, ...] = ()
     origin: str = ""
@@ -258,6 +259,7 @@ class _Loader:
                 id=self._id(item, label),
                 reply=self._text(item, "reply", label),
                 triggers=self._triggers(item, "triggers", label, required=True),
+                unless=self._triggers(item, "unless", label, required=False),
                 ignore=self._triggers(item, "ignore", label, required=False),
                 sources=self._texts(item, "sources", label, required=False),
                 origin=where,

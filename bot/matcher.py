@@ -11,8 +11,9 @@ best phrasing's score with how much of the question its phrasings and answer exp
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -55,7 +56,21 @@ class Scoring:
     fuzzy_min_length: int = 4        # shorter words are never fuzzed
     context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
     rerank: int = 64                 # candidates scored in full
+    common_share: float = 0.1        # tokens in more phrasings than this share only add evidence
+    fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
     entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
+
+
+_QueryToken = tuple[str, float, dict[str, float]]  # token, weight, {known token: similarity}
+
+
+def _invert(documents: Iterable[tuple[int, frozenset[str]]]) -> dict[str, tuple[int, ...]]:
+    """token -> the ids of the documents holding it."""
+    postings: dict[str, list[int]] = {}
+    for ident, tokens in documents:
+        for token in tokens:
+            postings.setdefault(token, []).append(ident)
+    return {token: tuple(ids) for token, ids in postings.items()}
 
 
 @dataclass(frozen=True)
@@ -75,10 +90,14 @@ class Matcher:
         self._normalizer = normalizer
         self._scoring = scoring
         tokenised = [
-            (t, text, frozenset(normalizer.tokens(text)))
+            (t, text, normalizer.tokens(text))
             for t, target in enumerate(self._targets) for text in target.phrasings
         ]
+        fold = self._typo_folds(tokenised)
+        tokenised = [(t, text, frozenset(fold.get(k, k) for k in tokens))
+                     for t, text, tokens in tokenised]
         background = [frozenset(normalizer.tokens(t.background)) for t in self._targets]
+
         seen_in: dict[str, set[int]] = {}
         for t, _, tokens in tokenised:
             for token in tokens:
@@ -96,26 +115,29 @@ class Matcher:
             _Phrasing(t, text, tokens, sum(self._weights[k] for k in tokens) or 1.0)
             for t, text, tokens in tokenised
         )
-        postings: dict[str, list[int]] = {}
-        for index, phrasing in enumerate(self._phrasings):
-            for token in phrasing.tokens:
-                postings.setdefault(token, []).append(index)
-        self._postings = {token: tuple(ids) for token, ids in postings.items()}
+        self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
+        self._background_postings = _invert(enumerate(background))
         pooled: list[set[str]] = [set(tokens) for tokens in background]
-        for phrasing in self._phrasings:
-            pooled[phrasing.target] |= phrasing.tokens
-        self._pooled = tuple(frozenset(p) for p in pooled)
-        self._first_phrasing = {}
+        first: dict[int, int] = {}
         for index, phrasing in enumerate(self._phrasings):
-            self._first_phrasing.setdefault(phrasing.target, index)
-        self._background_postings: dict[str, tuple[int, ...]] = {}
-        for t, tokens in enumerate(background):
-            for token in tokens:
-                self._background_postings[token] = (*self._background_postings.get(token, ()), t)
-        self._fuzzy_vocabulary = [
-            token for token in self._weights
-            if len(token) >= scoring.fuzzy_min_length and not token.isdigit()
-        ]
+            pooled[phrasing.target] |= phrasing.tokens
+            first.setdefault(phrasing.target, index)
+        self._pooled = tuple(frozenset(p) for p in pooled)
+        self._first_phrasing = first
+        # Typos are looked up among the words of several phrasings or of an answer (not the
+        # base's own one-off misspellings) and the synonyms' one-word variants.
+        lookup: dict[str, tuple[str, ...]] = {
+            token: (token,) for token, ids in self._postings.items()
+            if len(token) >= scoring.fuzzy_min_length and not _minor(token)
+            and (len(ids) > 1 or token in self._background_postings)
+        }
+        for variant, canonical in normalizer.variant_tokens().items():
+            known = tuple(k for k in canonical if k in self._postings)
+            if known and len(variant) >= scoring.fuzzy_min_length:
+                lookup.setdefault(variant, known)
+        self._fuzzy_lookup = lookup
+        self._fuzzy_keys = list(lookup)
+        self._common = max(int(scoring.common_share * len(self._phrasings)), 2 * scoring.rerank)
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -137,17 +159,13 @@ class Matcher:
             score = self._score(query, phrasing)
             if score > best.get(phrasing.target, (0.0, -1))[0]:
                 best[phrasing.target] = (score, index)
+        for t in self._background_candidates(query):
+            best.setdefault(t, (0.0, self._first_phrasing[t]))
         share = self._scoring.entry_weight
-        for token, _, near in query:
-            if _minor(token):
-                continue
-            for known in near:
-                for t in self._background_postings.get(known, ()):
-                    best.setdefault(t, (0.0, self._first_phrasing[t]))
         if share:
             best = {t: ((1.0 - share) * score + share * self._pooled_recall(query, t), index)
                     for t, (score, index) in best.items()}
-        ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
+        ranked = heapq.nlargest(limit, best.items(), key=lambda item: item[1][0])
         return tuple(
             Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
                   self._phrasings[index].text)
@@ -160,7 +178,7 @@ class Matcher:
                    for token, _, near in self._query(self._normalizer.tokens(text), factor=1.0))
 
     # -- internals -------------------------------------------------------------------------------
-    def _query(self, tokens: Sequence[str], *, factor: float) -> list[tuple[str, float, dict[str, float]]]:
+    def _query(self, tokens: Sequence[str], *, factor: float) -> list[_QueryToken]:
         """(token, weight, {known token: similarity}) for each distinct query token."""
         unique = list(dict.fromkeys(tokens))
         fuzzy = self._fuzzy([t for t in unique if t not in self._weights])
@@ -180,25 +198,44 @@ class Matcher:
         """Up to three known words close to each unknown word (typos), by RapidFuzz."""
         near: dict[str, dict[str, float]] = {}
         for word in unknown:
-            if len(word) < self._scoring.fuzzy_min_length or word.isdigit():
+            if len(word) < self._scoring.fuzzy_min_length or _minor(word):
                 continue
-            hits = process.extract(word, self._fuzzy_vocabulary, scorer=fuzz.ratio,
-                                   processor=None, score_cutoff=self._scoring.fuzzy_cutoff,
-                                   limit=3)
-            if hits:
-                near[word] = {known: score / 100.0 for known, score, _ in hits}
+            hits = process.extract(word, self._fuzzy_keys, scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=self._scoring.fuzzy_cutoff, limit=3)
+            found: dict[str, float] = {}
+            for key, score, _ in hits:
+                for known in self._fuzzy_lookup[key]:
+                    found[known] = max(found.get(known, 0.0), score / 100.0)
+            if found:
+                near[word] = found
         return near
 
-    def _candidates(self, query: Sequence[tuple[str, float, dict[str, float]]]) -> list[int]:
-        """Phrasings sharing a distinctive token with the query, best partial score first."""
+    def _candidates(self, query: Sequence[_QueryToken]) -> list[int]:
+        """Phrasings sharing a distinctive token with the query, best partial score first.
+
+        Tokens in a large share of all phrasings only add to phrasings found by rarer ones.
+        """
         partial: dict[int, float] = {}
+        deferred = []
         for token, weight, near in query:
             if _minor(token):
                 continue
             for known, similarity in near.items():
+                postings = self._postings.get(known, ())
+                if len(postings) > self._common:
+                    deferred.append((postings, weight * similarity))
+                    continue
                 gain = weight * similarity
-                for index in self._postings.get(known, ()):
+                for index in postings:
                     partial[index] = partial.get(index, 0.0) + gain
+        for postings, gain in deferred:
+            if not partial:
+                for index in postings:
+                    partial[index] = partial.get(index, 0.0) + gain
+            else:
+                for index in postings:
+                    if index in partial:
+                        partial[index] += gain
         if not partial:  # only function words ("what can you do"): phrasings made of them alone
             for _, weight, near in query:
                 for known in near:
@@ -208,10 +245,42 @@ class Matcher:
         if len(partial) <= self._scoring.rerank:
             return list(partial)
         phrasings = self._phrasings
-        return sorted(partial, key=lambda i: (partial[i], partial[i] / phrasings[i].total),
-                      reverse=True)[: self._scoring.rerank]
+        return heapq.nlargest(self._scoring.rerank, partial,
+                              key=lambda i: (partial[i], partial[i] / phrasings[i].total))
 
-    def _pooled_recall(self, query: Sequence[tuple[str, float, dict[str, float]]], target: int) -> float:
+    def _background_candidates(self, query: Sequence[_QueryToken]) -> list[int]:
+        """Targets whose answers share distinctive words with the query, best first."""
+        found: dict[int, float] = {}
+        for token, weight, near in query:
+            if _minor(token):
+                continue
+            for known, similarity in near.items():
+                targets = self._background_postings.get(known, ())
+                if len(targets) > self._common:
+                    continue
+                for t in targets:
+                    found[t] = found.get(t, 0.0) + weight * similarity
+        if len(found) <= self._scoring.rerank:
+            return list(found)
+        return heapq.nlargest(self._scoring.rerank, found, key=found.__getitem__)
+
+    def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
+        """Words used once in the phrasings that misspell a commoner word ("palliatve")."""
+        counts: dict[str, int] = {}
+        for _, _, tokens in tokenised:
+            for token in set(tokens):
+                counts[token] = counts.get(token, 0) + 1
+        common = [k for k, c in counts.items() if c > 1 and not _minor(k)]
+        folds = {}
+        for token, count in counts.items():
+            if count == 1 and len(token) >= 5 and not _minor(token) and common:
+                hit = process.extractOne(token, common, scorer=fuzz.ratio, processor=None,
+                                         score_cutoff=self._scoring.fold_cutoff)
+                if hit is not None and hit[0][0] == token[0]:
+                    folds[token] = hit[0]
+        return folds
+
+    def _pooled_recall(self, query: Sequence[_QueryToken], target: int) -> float:
         """How much of the question the target's phrasings explain taken together."""
         pooled = self._pooled[target]
         asked = explained = 0.0
@@ -220,7 +289,7 @@ class Matcher:
             explained += weight * max((s for k, s in near.items() if k in pooled), default=0.0)
         return explained / asked if asked else 0.0
 
-    def _score(self, query: Sequence[tuple[str, float, dict[str, float]]], phrasing: _Phrasing) -> float:
+    def _score(self, query: Sequence[_QueryToken], phrasing: _Phrasing) -> float:
         tokens = phrasing.tokens
         asked = explained = 0.0
         touched: dict[str, float] = {}

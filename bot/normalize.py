@@ -70,6 +70,8 @@ def _expand(word: str) -> str:
     """Expand contractions, stacked ones too ("shouldn't've" -> "should not have")."""
     if word in _CONTRACTIONS:
         return _CONTRACTIONS[word]
+    if "'" not in word:
+        return word
     for suffix, replacement in _SUFFIX_CONTRACTIONS:
         if word.endswith(suffix) and len(word) > len(suffix):
             return _expand(word[: -len(suffix)]) + replacement
@@ -95,8 +97,19 @@ class Normalizer:
 
     def words(self, text: str) -> list[str]:
         """Surface words after abbreviations and synonyms, before stemming."""
-        text = self._abbreviations.replace(text)
+        text = self._abbreviations.replace(unicodedata.normalize("NFKC", text))
         return self._synonyms.replace(" ".join(surface_words(text))).split()
+
+    def variant_tokens(self) -> dict[str, tuple[str, ...]]:
+        """Each one-word synonym variant's stem and the tokens it stands for.
+
+        The matcher looks typos up among these too ("telehelth" is close to "telehealth").
+        """
+        return {
+            stem(variant): tuple(stem(w) for w in canonical.split())
+            for variant, canonical in self._synonyms.canonical.items()
+            if " " not in variant
+        }
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """The stemmed tokens of ``text``, in order, repeats kept."""

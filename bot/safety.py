@@ -16,12 +16,17 @@ _Trigger = tuple[re.Pattern[str], ...]
 class _CompiledRule:
     id: str
     triggers: tuple[_Trigger, ...]
+    unless: tuple[_Trigger, ...]
     ignore: re.Pattern[str] | None
 
     def fires(self, words: str) -> bool:
         if self.ignore is not None:
             words = self.ignore.sub(" ", words)
-        return any(all(slot.search(words) for slot in trigger) for trigger in self.triggers)
+
+        def hit(trigger: _Trigger) -> bool:
+            return all(slot.search(words) for slot in trigger)
+
+        return any(hit(t) for t in self.triggers) and not any(hit(t) for t in self.unless)
 
 
 class SafetyScreen:
@@ -32,6 +37,7 @@ class SafetyScreen:
             _CompiledRule(
                 id=rule.id,
                 triggers=tuple(tuple(phrase_pattern(slot) for slot in t) for t in rule.triggers),
+                unless=tuple(tuple(phrase_pattern(slot) for slot in t) for t in rule.unless),
                 ignore=phrase_pattern([p for t in rule.ignore for slot in t for p in slot])
                 if rule.ignore else None,
             )

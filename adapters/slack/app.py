@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -68,8 +67,8 @@ def build_app(*, bot: Bot, log: QuestionLog, bot_token: str, signing_secret: str
     """The Slack app answering with ``bot`` and logging to ``log``.
 
     With ``signing_secret`` (HTTP mode) every request's signature is verified; without it
-    (Socket Mode) requests come over the app's own WebSocket. ``api_url`` (else the
-    ``SLACK_API_URL`` variable, else Slack's) is the Web API's base URL. Listeners run on
+    (Socket Mode) requests come over the app's own WebSocket. ``api_url`` is the Web API's
+    base URL (SLACK_API_URL at the command line; default: Slack's). Listeners run on
     ``listener_executor`` (default: a pool of 5 threads) after the request is acknowledged.
     The token is checked with ``auth.test`` at once: SlackConfigError for a missing,
     malformed or rejected token, or an unreachable Web API.
@@ -77,7 +76,7 @@ def build_app(*, bot: Bot, log: QuestionLog, bot_token: str, signing_secret: str
     check_token(bot_token, variable="SLACK_BOT_TOKEN", prefix="xoxb-")
     if signing_secret is not None:
         check_secret(signing_secret, variable="SLACK_SIGNING_SECRET")
-    base_url = (api_url or os.environ.get("SLACK_API_URL") or DEFAULT_API_URL).rstrip("/") + "/"
+    base_url = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
     _filter_logs(logger)
     client = WebClient(token=bot_token, base_url=base_url, logger=logger, retry_handlers=[
         ConnectionErrorRetryHandler(max_retry_count=1),

@@ -16,6 +16,7 @@ from typing import Any
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+
 def add_command(subparsers: Any) -> None:
     """Add ``slack`` to the ``faqbot`` command line."""
     parser = subparsers.add_parser(

@@ -53,12 +53,11 @@ SERVE = textwrap.dedent("""
     sys.exit(args.handler(args, SimpleNamespace(load_bot=Bot.from_path)))
 """)
 WRK_SCRIPT = """
-local limit, requests, count, next_request = 0, {}, 0, 0
+local requests, next_request = {}, 0
 
 function init(args)
-  limit = tonumber(args[1])
-  local method, path = args[2], args[3]
-  for i = 4, #args do
+  local method, path = args[1], args[2]
+  for i = 3, #args do
     requests[#requests + 1] = wrk.format(method, path,
       {["Content-Type"] = "application/json"}, args[i] ~= "" and args[i] or nil)
   end
@@ -67,11 +66,6 @@ end
 function request()
   next_request = next_request % #requests + 1
   return requests[next_request]
-end
-
-function response(status, headers, body)
-  count = count + 1
-  if count >= limit then wrk.thread:stop() end
 end
 
 function done(summary, latency, requests)
@@ -116,22 +110,29 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS in /proc")
 
 
-def load_with_wrk(url: str, method: str, bodies: list[str], *, total: int,
-                  connections: int) -> Load:
-    threads = 1  # the server and wrk share this machine's cores; one wrk thread keeps up
+def run_wrk(url: str, method: str, bodies: list[str], *, seconds: float,
+            connections: int) -> Load:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     try:
+        # One wrk thread: it shares this machine's cores with the server, and keeps up.
         result = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", "600s", "--timeout", "5s",
-             "-s", script.name, url, "--", str(total // threads), method,
-             "/" + url.split("/", 3)[3], *bodies],
+            ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:.0f}s", "--timeout", "5s",
+             "-s", script.name, url, "--", method, "/" + url.split("/", 3)[3], *bodies],
             capture_output=True, text=True, check=True,
         )
     finally:
         os.unlink(script.name)
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
     return Load(**json.loads(line.removeprefix("RESULT ")))
+
+
+def load_with_wrk(url: str, method: str, bodies: list[str], *, total: int,
+                  connections: int) -> Load:
+    """At least about ``total`` requests: wrk runs for a time, so a short probe sets it."""
+    probe = run_wrk(url, method, bodies, seconds=2, connections=connections)
+    seconds = max(2.0, 1.1 * total / probe.rate)
+    return run_wrk(url, method, bodies, seconds=seconds, connections=connections)
 
 
 def load_with_python(url: str, method: str, bodies: list[str], *, total: int,

@@ -60,13 +60,6 @@ def test_an_unreachable_web_api_at_start_is_one_line(bot, question_log, standin)
         build_app(bot=bot, log=question_log, bot_token=BOT_TOKEN, api_url=url)
 
 
-def test_slack_api_url_comes_from_the_environment_when_not_given(
-        bot, question_log, standin, monkeypatch):
-    monkeypatch.setenv("SLACK_API_URL", standin.url.rstrip("/"))
-    build_app(bot=bot, log=question_log, bot_token=BOT_TOKEN)
-    assert [c.token for c in standin.of("auth.test")] == [BOT_TOKEN]
-
-
 # -- faqbot slack ---------------------------------------------------------------------------------
 @pytest.fixture
 def environment(monkeypatch, standin, tmp_path):
