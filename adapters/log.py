@@ -3,14 +3,20 @@
 Every question is stored redacted (see :mod:`adapters.redact`) with its time, channel, session
 and the reply's kind, id and confidence; feedback is attached to it later by ``reply_id``.
 Rows older than the retention period are deleted at start-up and then once an hour.
+
+Answering never waits for the disk: ``record`` hands the row to a writer thread, which stores
+whatever has gathered in one transaction. ``feedback``, ``purge``, ``close`` and
+``read_questions`` (for a log open in the same process) first wait for the rows recorded so far.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +29,8 @@ DEFAULT_LOG_PATH = "faqbot-log.sqlite3"
 DEFAULT_RETENTION_DAYS = 90
 #: Longest feedback comment kept; longer ones are cut.
 MAX_COMMENT_CHARS = 1000
+#: Rows waiting for the writer beyond this are dropped (and counted) rather than use up memory.
+MAX_PENDING_ROWS = 10_000
 _PURGE_INTERVAL_SECONDS = 3600.0
 _SECONDS_PER_DAY = 86400.0
 
@@ -42,6 +50,14 @@ CREATE TABLE IF NOT EXISTS questions (
 );
 CREATE INDEX IF NOT EXISTS questions_created_at ON questions (created_at);
 """
+_INSERT = (
+    "INSERT INTO questions (reply_id, created_at, channel, session_id, question, kind, entry_id,"
+    " confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+_logger = logging.getLogger(__name__)
+# The logs open in this process, so that read_questions can wait for their rows.
+_open_logs: weakref.WeakValueDictionary[Path, QuestionLog] = weakref.WeakValueDictionary()
 
 
 @dataclass(frozen=True)
@@ -76,53 +92,56 @@ class QuestionLog:
         self.path = Path(path)
         self.enabled = enabled
         self.retention_days = retention_days
+        #: Rows dropped because the writer fell more than MAX_PENDING_ROWS behind.
+        self.dropped = 0
         self._clock = clock
-        self._lock = threading.Lock()
+        self._pending: list[tuple[object, ...]] = []
+        self._recorded = self._stored = 0
+        self._closing = False
+        self._changed = threading.Condition()  # guards the fields above
+        self._database_lock = threading.Lock()  # guards the connection
         self._connection: sqlite3.Connection | None = None
         self._last_purge = 0.0
         if enabled:
             self._connection = _connect(self.path)
-            self.purge()
+            self._delete_old()
+            _open_logs[self.path.resolve()] = self
+            self._writer = threading.Thread(
+                target=self._write_forever, name="question-log-writer", daemon=True
+            )
+            self._writer.start()
 
     def record(self, *, channel: str, session_id: str, question: str, reply: Reply) -> str:
-        """Store one question and its reply; returns the new ``reply_id`` for feedback.
+        """Log one question and its reply; returns the new ``reply_id`` for feedback.
 
         When the log is disabled, nothing is stored and a fresh id is still returned.
         """
         reply_id = secrets.token_urlsafe(16)
-        if self._connection is None:
+        if not self.enabled:
             return reply_id
-        now = self._clock()
-        if now - self._last_purge >= _PURGE_INTERVAL_SECONDS:
-            self.purge()
-        row = (
-            reply_id,
-            now,
-            channel,
-            session_id,
-            redact(question[:MAX_QUESTION_CHARS]),
-            reply.kind,
-            reply.id,
-            float(reply.confidence),
-        )
-        with self._lock:
-            self._connection.execute(
-                "INSERT INTO questions (reply_id, created_at, channel, session_id, question,"
-                " kind, entry_id, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+        row = (reply_id, self._clock(), channel, session_id,
+               redact(question[:MAX_QUESTION_CHARS]), reply.kind, reply.id,
+               float(reply.confidence))
+        with self._changed:
+            if len(self._pending) >= MAX_PENDING_ROWS:
+                self.dropped += 1
+            else:
+                self._pending.append(row)
+                self._recorded += 1
+                self._changed.notify_all()
         return reply_id
 
     def feedback(self, reply_id: str, *, helpful: bool, comment: str | None = None) -> bool:
-        """Attach feedback to a stored reply (a later call replaces it); False if it is unknown.
+        """Attach feedback to a logged reply (a later call replaces it); False if it is unknown.
 
         When the log is disabled, the feedback is accepted and discarded (returns True).
         """
-        if self._connection is None:
+        if not self.enabled:
             return True
         stored_comment = redact(comment[:MAX_COMMENT_CHARS]) if comment else None
-        with self._lock:
-            cursor = self._connection.execute(
+        self.flush()
+        with self._database_lock, self._open_connection() as connection:
+            cursor = connection.execute(
                 "UPDATE questions SET helpful = ?, comment = ?, feedback_at = ?"
                 " WHERE reply_id = ?",
                 (int(helpful), stored_comment, self._clock(), reply_id),
@@ -131,23 +150,66 @@ class QuestionLog:
 
     def purge(self) -> int:
         """Delete the rows older than the retention period; returns how many went."""
-        if self._connection is None:
+        if not self.enabled:
             return 0
-        now = self._clock()
-        cutoff = now - self.retention_days * _SECONDS_PER_DAY
-        with self._lock:
-            self._last_purge = now
-            cursor = self._connection.execute(
-                "DELETE FROM questions WHERE created_at < ?", (cutoff,)
-            )
-        return cursor.rowcount
+        self.flush()
+        return self._delete_old()
+
+    def flush(self) -> None:
+        """Wait until every row recorded so far is stored."""
+        if not self.enabled:
+            return
+        with self._changed:
+            target = self._recorded
+            while self._stored < target and self._writer.is_alive():
+                self._changed.wait(timeout=1.0)
 
     def close(self) -> None:
-        """Close the database; the log must not be used afterwards."""
-        with self._lock:
+        """Store what is pending and close the database; the log must not be used afterwards."""
+        if not self.enabled:
+            return
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._writer.join()
+        with self._database_lock:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+
+    def _write_forever(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending and not self._closing:
+                    self._changed.wait()
+                rows, self._pending = self._pending, []
+            if not rows:  # closing, and nothing left
+                return
+            try:
+                with self._database_lock, self._open_connection() as connection:
+                    connection.executemany(_INSERT, rows)  # one transaction
+                if self._clock() - self._last_purge >= _PURGE_INTERVAL_SECONDS:
+                    self._delete_old()
+            except sqlite3.Error:
+                _logger.exception("could not store %d questions in %s", len(rows), self.path)
+            with self._changed:
+                self._stored += len(rows)
+                self._changed.notify_all()
+
+    def _delete_old(self) -> int:
+        now = self._clock()
+        with self._database_lock, self._open_connection() as connection:
+            self._last_purge = now
+            cursor = connection.execute(
+                "DELETE FROM questions WHERE created_at < ?",
+                (now - self.retention_days * _SECONDS_PER_DAY,),
+            )
+        return cursor.rowcount
+
+    def _open_connection(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError(f"the question log {self.path} is closed")
+        return self._connection
 
 
 def read_questions(
@@ -159,6 +221,9 @@ def read_questions(
     ``sqlite3.DatabaseError`` when it is not a question log.
     """
     path = Path(path)
+    open_log = _open_logs.get(path.resolve())
+    if open_log is not None:
+        open_log.flush()
     if not path.is_file():
         raise FileNotFoundError(f"no question log at {path}")
     since = clock() - days * _SECONDS_PER_DAY if days is not None else float("-inf")
@@ -180,8 +245,8 @@ def read_questions(
 
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Autocommit, shared by the threads of the server under QuestionLog's lock.
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # Shared by threads under QuestionLog's database lock; `with connection` is a transaction.
+    connection = sqlite3.connect(path, check_same_thread=False)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA busy_timeout = 5000")

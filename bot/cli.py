@@ -136,7 +136,8 @@ def _export(args: argparse.Namespace, context: CliContext) -> int:
              "ignore": [[" | ".join(slot) for slot in t] for t in r.ignore]}
             for r in kb.safety
         ],
-        "fallback": {"reply": kb.fallback.reply, "suggestions": list(kb.fallback.suggestions)},
+        "fallback": {"reply": kb.fallback.reply, "suggestions": list(kb.fallback.suggestions),
+                     "phrasings": list(kb.fallback.phrasings)},
         "starters": list(kb.starters),
         "synonyms": [{"canonical": s.canonical, "variants": list(s.variants)} for s in kb.synonyms],
         "abbreviations": [{"canonical": s.canonical, "variants": list(s.variants)}

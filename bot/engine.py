@@ -20,15 +20,16 @@ SAFETY_SCAN_CHARS = 20 * MAX_QUESTION_CHARS
 """The safety screen reads this much of a message, so a crisis late in a long one is caught."""
 
 HELP_INTENT = "help"
+FALLBACK = "fallback"  # the matcher's target for examples of what the bot does not cover
 
 
 @dataclass(frozen=True)
 class Policy:
     """When to answer, ask "did you mean", or admit not knowing (tuned on data; see README)."""
 
-    answer: float = 0.45        # answer at or above this confidence when the runner-up is far
-    margin: float = 0.03        # ... far means at least this much lower
-    sure: float = 0.6           # answer at or above this unless the runner-up ties
+    answer: float = 0.5         # answer at or above this confidence when the runner-up is far
+    margin: float = 0.05        # ... far means at least this much lower
+    sure: float = 0.7           # answer at or above this unless the runner-up ties
     tie: float = 0.01           # ... ties means it is less than this lower
     clarify: float = 0.45       # below this: fallback
     choices: int = 3            # at most this many "did you mean" choices
@@ -56,6 +57,8 @@ class Bot:
         normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
         targets = [Target(e.id, "entry", e.phrasings, e.answer) for e in knowledge.entries]
         targets += [Target(i.id, "intent", i.phrasings) for i in knowledge.intents]
+        if knowledge.fallback.phrasings:
+            targets.append(Target(FALLBACK, FALLBACK, knowledge.fallback.phrasings))
         self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring)
         self._safety = SafetyScreen(knowledge.safety)
         self._scope = ScopeScreen(knowledge.scope)
@@ -126,6 +129,8 @@ class Bot:
                 if self._decide(in_context) == "answer":
                     matches, decision = in_context, "answer"
         top = matches[0] if matches else None
+        if top is not None and top.kind == FALLBACK and decision != "fallback":
+            return self._fallback(()), State(topic=state.topic)
         if decision == "answer" and top is not None:
             if top.kind == "intent":
                 return self._smalltalk(top), State(topic=state.topic)

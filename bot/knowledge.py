@@ -79,6 +79,7 @@ class Fallback:
 
     reply: str = DEFAULT_FALLBACK
     suggestions: tuple[str, ...] = ()
+    phrasings: tuple[str, ...] = ()  # examples of what the bot does not cover
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,7 @@ class _Loader:
         return Fallback(
             reply=self._text(item, "reply", label),
             suggestions=self._texts(item, "suggestions", label, required=False),
+            phrasings=self._texts(item, "phrasings", label, required=False),
         )
 
     def _scope(self, data: Any, where: str) -> Scope:

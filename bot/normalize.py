@@ -37,7 +37,7 @@ _SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'l
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _WORD = re.compile(r"w/|b/c|[^\W_]+(?:'[^\W_]+)*")
-_WS = re.compile(r"\s+")
+_HASHTAG = re.compile(r"(?<![\w&])#([^\W\d_])")  # "#hapc" -> "hashtag hapc"
 
 # Function words: they count, but little, whatever their frequency in a small base.
 STOPWORDS = frozenset(
@@ -81,6 +81,7 @@ def _expand(word: str) -> str:
 def surface_words(text: str) -> list[str]:
     """Lowercase words of ``text``: NFKC, casefolded, contractions expanded, punctuation gone."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+    text = _HASHTAG.sub(r"hashtag \1", text)
     words: list[str] = []
     for word in _WORD.findall(text):
         words.extend(_expand(word).split())
@@ -124,7 +125,6 @@ class Normalizer:
 class _PhraseTable:
     pattern: re.Pattern[str] | None
     canonical: Mapping[str, str]
-    case_sensitive: bool
 
     def replace(self, text: str) -> str:
         if self.pattern is None:
@@ -141,13 +141,13 @@ def _phrase_table(table: Iterable[Synonym], *, case_sensitive: bool) -> _PhraseT
             if key:
                 canonical[key] = target
     if not canonical:
-        return _PhraseTable(None, canonical, case_sensitive)
+        return _PhraseTable(None, canonical)
     alternatives = "|".join(re.escape(k) for k in sorted(canonical, key=len, reverse=True))
     if case_sensitive:
         pattern = re.compile(rf"(?<![\w#])(?:{alternatives})(?!\w)")
     else:
         pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
-    return _PhraseTable(pattern, canonical, case_sensitive)
+    return _PhraseTable(pattern, canonical)
 
 
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:

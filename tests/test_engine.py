@@ -411,3 +411,28 @@ def test_starters_are_the_curated_first_questions(bot):
     starters = bot.starters()
     assert [s.id for s in starters] == list(bot.knowledge.starters)
     assert all(s.question == bot.knowledge.entry(s.id).question for s in starters)
+
+
+# -- scope, examples of what the bot does not cover, hashtags ---------------------------------
+@pytest.mark.parametrize("question", [
+    "how long is cardiology fellowship?",
+    "how do I become a dermatologist",
+    "is radiology competitive",
+])
+def test_a_question_about_another_specialty_gets_the_fallback(bot, question):
+    assert bot.reply(None, question).kind == "fallback"
+
+
+def test_another_specialty_beside_hpm_is_still_an_hpm_question(bot):
+    reply = bot.reply(None, "could a dermatologist switch to hpm with a fellowship?")
+    assert reply.kind != "fallback", reply
+
+
+@pytest.mark.parametrize("question", ["tell me a joke please", "what's the weather like tomorrow"])
+def test_questions_like_the_fallback_examples_get_the_fallback(bot, question):
+    reply = bot.reply(None, question)
+    assert (reply.kind, reply.id) == ("fallback", None)
+
+
+def test_a_hashtag_reads_as_a_question_about_hashtags(bot):
+    assert bot.reply(None, "what's #hapc").id == "hashtags"

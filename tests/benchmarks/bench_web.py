@@ -38,7 +38,7 @@ QUESTIONS = [
     "what is the difference between hospice and palliative care",
     "hi",
     "how do I apply to a visa sponsoring program in cardiology",  # a fallback
-    "aahpm pediatric",  # a "did you mean"
+    "work",  # a "did you mean"
 ]
 TARGET_RATIO, TARGET_P99_MS, TARGET_GROWTH_MB = 0.7, 25.0, 5.0
 # `faqbot serve` as the core's command line runs it, whether or not the project is installed.
