@@ -55,7 +55,7 @@ class Scoring:
     fuzzy_cutoff: float = 80.0       # RapidFuzz ratio a typo must reach to count
     fuzzy_min_length: int = 4        # shorter words are never fuzzed
     context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
-    rerank: int = 64                 # candidates scored in full
+    rerank: int = 32                 # candidates scored in full
     common_share: float = 0.1        # tokens in more phrasings than this share only add evidence
     fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
     entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
@@ -71,6 +71,62 @@ def _invert(documents: Iterable[tuple[int, frozenset[str]]]) -> dict[str, tuple[
         for token in tokens:
             postings.setdefault(token, []).append(ident)
     return {token: tuple(ids) for token, ids in postings.items()}
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A query laid out for scoring many token sets quickly."""
+
+    asked: float                                           # total weight of the question
+    known: frozenset[str]                                  # known tokens the question reaches
+    owners: dict[str, tuple[tuple[int, float], ...]]       # known token -> (query token, similarity)
+    weights: tuple[float, ...]                             # weight of each query token
+    touch: dict[str, float]                                # known token -> its weight x similarity
+    gain: dict[str, float] | None                          # known token -> question weight it
+                                                           # explains, when each has one owner
+
+    @classmethod
+    def of(cls, query: Sequence[_QueryToken], weights: dict[str, float]) -> _Prepared:
+        owners: dict[str, list[tuple[int, float]]] = {}
+        for position, (_, _, near) in enumerate(query):
+            for known, similarity in near.items():
+                owners.setdefault(known, []).append((position, similarity))
+        return cls(
+            asked=sum(weight for _, weight, _ in query),
+            known=frozenset(owners),
+            owners={k: tuple(v) for k, v in owners.items()},
+            weights=tuple(weight for _, weight, _ in query),
+            touch={k: weights[k] * max(s for _, s in v) for k, v in owners.items()},
+            gain=_single_owner_gains(query, owners),
+        )
+
+    def explained(self, tokens: frozenset[str]) -> tuple[float, float]:
+        """(question weight these tokens explain, their own weight the question touches)."""
+        hit = tokens & self.known
+        if not hit:
+            return 0.0, 0.0
+        touch = self.touch
+        if self.gain is not None:
+            gain = self.gain
+            return sum(gain[k] for k in hit), sum(touch[k] for k in hit)
+        best: dict[int, float] = {}
+        for known in hit:
+            for position, similarity in self.owners[known]:
+                if similarity > best.get(position, 0.0):
+                    best[position] = similarity
+        weights = self.weights
+        return (sum(weights[p] * s for p, s in best.items()),
+                sum(touch[k] for k in hit))
+
+
+def _single_owner_gains(query: Sequence[_QueryToken],
+                        owners: dict[str, list[tuple[int, float]]]) -> dict[str, float] | None:
+    """When every known token serves one query token, what each explains; else ``None``."""
+    if any(len(v) > 1 for v in owners.values()):
+        return None
+    if any(len(near) > 1 for _, _, near in query):
+        return None
+    return {k: query[v[0][0]][1] * v[0][1] for k, v in owners.items()}
 
 
 @dataclass(frozen=True)
@@ -116,20 +172,17 @@ class Matcher:
             for t, text, tokens in tokenised
         )
         self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
-        self._background_postings = _invert(enumerate(background))
+        in_answers = {token for tokens in background for token in tokens}
         pooled: list[set[str]] = [set(tokens) for tokens in background]
-        first: dict[int, int] = {}
-        for index, phrasing in enumerate(self._phrasings):
+        for phrasing in self._phrasings:
             pooled[phrasing.target] |= phrasing.tokens
-            first.setdefault(phrasing.target, index)
         self._pooled = tuple(frozenset(p) for p in pooled)
-        self._first_phrasing = first
         # Typos are looked up among the words of several phrasings or of an answer (not the
         # base's own one-off misspellings) and the synonyms' one-word variants.
         lookup: dict[str, tuple[str, ...]] = {
             token: (token,) for token, ids in self._postings.items()
             if len(token) >= scoring.fuzzy_min_length and not _minor(token)
-            and (len(ids) > 1 or token in self._background_postings)
+            and (len(ids) > 1 or token in in_answers)
         }
         for variant, canonical in normalizer.variant_tokens().items():
             known = tuple(k for k in canonical if k in self._postings)
@@ -153,18 +206,22 @@ class Matcher:
                       if q[0] not in seen]
         if not query:
             return ()
+        prepared = _Prepared.of(query, self._weights)
+        if prepared.asked <= 0.0:
+            return ()
         best: dict[int, tuple[float, int]] = {}
         for index in self._candidates(query):
             phrasing = self._phrasings[index]
-            score = self._score(query, phrasing)
+            score = self._score(prepared, phrasing)
             if score > best.get(phrasing.target, (0.0, -1))[0]:
                 best[phrasing.target] = (score, index)
-        for t in self._background_candidates(query):
-            best.setdefault(t, (0.0, self._first_phrasing[t]))
         share = self._scoring.entry_weight
         if share:
-            best = {t: ((1.0 - share) * score + share * self._pooled_recall(query, t), index)
-                    for t, (score, index) in best.items()}
+            best = {
+                t: ((1.0 - share) * score
+                    + share * prepared.explained(self._pooled[t])[0] / prepared.asked, index)
+                for t, (score, index) in best.items()
+            }
         ranked = heapq.nlargest(limit, best.items(), key=lambda item: item[1][0])
         return tuple(
             Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
@@ -244,25 +301,9 @@ class Matcher:
                             partial[index] = partial.get(index, 0.0) + weight
         if len(partial) <= self._scoring.rerank:
             return list(partial)
-        phrasings = self._phrasings
+        phrasings = self._phrasings  # ties go to the phrasing the question covers more of
         return heapq.nlargest(self._scoring.rerank, partial,
-                              key=lambda i: (partial[i], partial[i] / phrasings[i].total))
-
-    def _background_candidates(self, query: Sequence[_QueryToken]) -> list[int]:
-        """Targets whose answers share distinctive words with the query, best first."""
-        found: dict[int, float] = {}
-        for token, weight, near in query:
-            if _minor(token):
-                continue
-            for known, similarity in near.items():
-                targets = self._background_postings.get(known, ())
-                if len(targets) > self._common:
-                    continue
-                for t in targets:
-                    found[t] = found.get(t, 0.0) + weight * similarity
-        if len(found) <= self._scoring.rerank:
-            return list(found)
-        return heapq.nlargest(self._scoring.rerank, found, key=found.__getitem__)
+                              key=lambda i: partial[i] + 1e-6 * partial[i] / phrasings[i].total)
 
     def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
         """Words used once in the phrasings that misspell a commoner word ("palliatve")."""
@@ -280,31 +321,11 @@ class Matcher:
                     folds[token] = hit[0]
         return folds
 
-    def _pooled_recall(self, query: Sequence[_QueryToken], target: int) -> float:
-        """How much of the question the target's phrasings explain taken together."""
-        pooled = self._pooled[target]
-        asked = explained = 0.0
-        for _, weight, near in query:
-            asked += weight
-            explained += weight * max((s for k, s in near.items() if k in pooled), default=0.0)
-        return explained / asked if asked else 0.0
-
-    def _score(self, query: Sequence[_QueryToken], phrasing: _Phrasing) -> float:
-        tokens = phrasing.tokens
-        asked = explained = 0.0
-        touched: dict[str, float] = {}
-        for _, weight, near in query:
-            asked += weight
-            best = 0.0
-            for known, similarity in near.items():
-                if known in tokens:
-                    best = max(best, similarity)
-                    if similarity > touched.get(known, 0.0):
-                        touched[known] = similarity
-            explained += weight * best
+    def _score(self, prepared: _Prepared, phrasing: _Phrasing) -> float:
+        explained, touched = prepared.explained(phrasing.tokens)
         if explained <= 0.0:
             return 0.0
-        recall = explained / asked
-        precision = sum(self._weights[k] * s for k, s in touched.items()) / phrasing.total
+        recall = explained / prepared.asked
+        precision = min(touched / phrasing.total, 1.0)
         a = self._scoring.recall_exponent
-        return (recall ** a) * (min(precision, 1.0) ** (1.0 - a))
+        return (recall ** a) * (precision ** (1.0 - a))
