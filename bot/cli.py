@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TextIO
 
@@ -179,6 +178,8 @@ def build_parser(*, with_plugins: bool) -> argparse.ArgumentParser:
     commands.add_parser("export", help="print the knowledge base as JSON").set_defaults(handler=_export)
 
     if with_plugins:
+        from importlib.metadata import entry_points  # only here: it is slow to import
+
         for plugin in entry_points(group=PLUGIN_GROUP):
             try:
                 plugin.load()(commands)

@@ -56,7 +56,7 @@ class Scoring:
     fuzzy_min_length: int = 4        # shorter words are never fuzzed
     context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
     rerank: int = 32                 # candidates scored in full
-    common_share: float = 0.1        # tokens in more phrasings than this share only add evidence
+    common_share: float = 0.02       # tokens in more phrasings than this share only add evidence
     fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
     entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
 
@@ -172,6 +172,9 @@ class Matcher:
             for t, text, tokens in tokenised
         )
         self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
+        self._function_word_phrasings = tuple(
+            index for index, p in enumerate(self._phrasings) if all(_minor(t) for t in p.tokens)
+        )
         in_answers = {token for tokens in background for token in tokens}
         pooled: list[set[str]] = [set(tokens) for tokens in background]
         for phrasing in self._phrasings:
@@ -285,8 +288,8 @@ class Matcher:
                 gain = weight * similarity
                 for index in postings:
                     partial[index] = partial.get(index, 0.0) + gain
-        for postings, gain in deferred:
-            if not partial:
+        for postings, gain in sorted(deferred, key=lambda item: len(item[0])):
+            if not partial:  # start from the rarest
                 for index in postings:
                     partial[index] = partial.get(index, 0.0) + gain
             else:
@@ -294,16 +297,17 @@ class Matcher:
                     if index in partial:
                         partial[index] += gain
         if not partial:  # only function words ("what can you do"): phrasings made of them alone
-            for _, weight, near in query:
-                for known in near:
-                    for index in self._postings.get(known, ()):
-                        if all(_minor(t) for t in self._phrasings[index].tokens):
-                            partial[index] = partial.get(index, 0.0) + weight
-        if len(partial) <= self._scoring.rerank:
+            asked = {token: weight for token, weight, _ in query}
+            for index in self._function_word_phrasings:
+                gain = sum(asked.get(t, 0.0) for t in self._phrasings[index].tokens)
+                if gain:
+                    partial[index] = gain
+        rerank = self._scoring.rerank
+        if len(partial) <= rerank:
             return list(partial)
-        phrasings = self._phrasings  # ties go to the phrasing the question covers more of
-        return heapq.nlargest(self._scoring.rerank, partial,
-                              key=lambda i: partial[i] + 1e-6 * partial[i] / phrasings[i].total)
+        phrasings = self._phrasings  # among equals, the phrasing the question covers more of
+        return heapq.nlargest(rerank, partial,
+                              key=lambda i: (partial[i], partial[i] / phrasings[i].total))
 
     def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
         """Words used once in the phrasings that misspell a commoner word ("palliatve")."""
