@@ -57,6 +57,7 @@ class Scoring:
     context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
     rerank: int = 32                 # candidates scored in full
     common_share: float = 0.02       # tokens in more phrasings than this share only add evidence
+    postings_budget: int = 4000      # ... and so do tokens past this many postings read
     fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
     entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
 
@@ -172,6 +173,9 @@ class Matcher:
             for t, text, tokens in tokenised
         )
         self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
+        # Among phrasings with equal partial scores, the shorter (the question covers more of it)
+        # ranks first: each starts from a tiny amount that shrinks with its total weight.
+        self._tiebreak = tuple(1e-9 / p.total for p in self._phrasings)
         self._function_word_phrasings = tuple(
             index for index, p in enumerate(self._phrasings) if all(_minor(t) for t in p.tokens)
         )
@@ -273,41 +277,44 @@ class Matcher:
     def _candidates(self, query: Sequence[_QueryToken]) -> list[int]:
         """Phrasings sharing a distinctive token with the query, best partial score first.
 
-        Tokens in a large share of all phrasings only add to phrasings found by rarer ones.
+        Tokens are taken rarest first. Once a token is common (in a large share of all
+        phrasings) or the postings read reach a budget, later tokens only add to the
+        phrasings already found: the cost of a question stays bounded at any size.
         """
+        terms = sorted(
+            ((self._postings.get(known, ()), weight * similarity, known)
+             for token, weight, near in query if not _minor(token)
+             for known, similarity in near.items()),
+            key=lambda term: len(term[0]),
+        )
         partial: dict[int, float] = {}
-        deferred = []
-        for token, weight, near in query:
-            if _minor(token):
-                continue
-            for known, similarity in near.items():
-                postings = self._postings.get(known, ())
-                if len(postings) > self._common:
-                    deferred.append((postings, weight * similarity))
-                    continue
-                gain = weight * similarity
+        read = 0
+        phrasings = self._phrasings
+        tiebreak = self._tiebreak
+        for postings, gain, known in terms:
+            if not partial or (len(postings) <= self._common
+                               and read + len(postings) <= self._scoring.postings_budget):
+                read += len(postings)
                 for index in postings:
-                    partial[index] = partial.get(index, 0.0) + gain
-        for postings, gain in sorted(deferred, key=lambda item: len(item[0])):
-            if not partial:  # start from the rarest
-                for index in postings:
-                    partial[index] = partial.get(index, 0.0) + gain
-            else:
+                    partial[index] = partial.get(index, tiebreak[index]) + gain
+            elif len(postings) < len(partial):
                 for index in postings:
                     if index in partial:
+                        partial[index] += gain
+            else:
+                for index in partial:
+                    if known in phrasings[index].tokens:
                         partial[index] += gain
         if not partial:  # only function words ("what can you do"): phrasings made of them alone
             asked = {token: weight for token, weight, _ in query}
             for index in self._function_word_phrasings:
                 gain = sum(asked.get(t, 0.0) for t in self._phrasings[index].tokens)
                 if gain:
-                    partial[index] = gain
+                    partial[index] = gain + tiebreak[index]
         rerank = self._scoring.rerank
         if len(partial) <= rerank:
             return list(partial)
-        phrasings = self._phrasings  # among equals, the phrasing the question covers more of
-        return heapq.nlargest(rerank, partial,
-                              key=lambda i: (partial[i], partial[i] / phrasings[i].total))
+        return heapq.nlargest(rerank, partial, key=partial.__getitem__)
 
     def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
         """Words used once in the phrasings that misspell a commoner word ("palliatve")."""

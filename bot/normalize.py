@@ -35,8 +35,9 @@ _CONTRACTIONS: Mapping[str, str] = {
 _SUFFIX_CONTRACTIONS = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
                         ("'d", " would"), ("'m", " am"), ("'s", ""))
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-_WORD = re.compile(r"w/|b/c|[^\W_]+(?:'[^\W_]+)*")
+_APOSTROPHES = ("\u2019", "\u2018", "`", "\u00b4")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_WORD_OR_SLASHED = re.compile(r"w/|b/c|[^\W_]+(?:'[^\W_]+)*")  # "w/" (with), "b/c" (because)
 _HASHTAG = re.compile(r"(?<![\w&])#([^\W\d_])")  # "#hapc" -> "hashtag hapc"
 
 # Function words: they count, but little, whatever their frequency in a small base.
@@ -80,11 +81,18 @@ def _expand(word: str) -> str:
 
 def surface_words(text: str) -> list[str]:
     """Lowercase words of ``text``: NFKC, casefolded, contractions expanded, punctuation gone."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-    text = _HASHTAG.sub(r"hashtag \1", text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    if "#" in text:
+        text = _HASHTAG.sub(r"hashtag \1", text)
     words: list[str] = []
-    for word in _WORD.findall(text):
-        words.extend(_expand(word).split())
+    for word in (_WORD_OR_SLASHED if "/" in text else _WORD).findall(text):
+        if "'" in word or word in _CONTRACTIONS:
+            words.extend(_expand(word).split())
+        else:
+            words.append(word)
     return words
 
 
@@ -125,9 +133,16 @@ class Normalizer:
 class _PhraseTable:
     pattern: re.Pattern[str] | None
     canonical: Mapping[str, str]
+    openers: frozenset[str]   # first word of every phrase: a text with none needs no regex
+    on_words: bool            # text is space-separated words (else raw text, checked by substring)
 
     def replace(self, text: str) -> str:
         if self.pattern is None:
+            return text
+        if self.on_words:
+            if self.openers.isdisjoint(text.split()):
+                return text
+        elif not any(opener in text for opener in self.openers):
             return text
         return self.pattern.sub(lambda m: self.canonical[m.group(0)], text)
 
@@ -140,14 +155,15 @@ def _phrase_table(table: Iterable[Synonym], *, case_sensitive: bool) -> _PhraseT
             key = variant if case_sensitive else " ".join(surface_words(variant))
             if key:
                 canonical[key] = target
+    openers = frozenset(key.split()[0] for key in canonical)
     if not canonical:
-        return _PhraseTable(None, canonical)
+        return _PhraseTable(None, canonical, openers, not case_sensitive)
     alternatives = "|".join(re.escape(k) for k in sorted(canonical, key=len, reverse=True))
     if case_sensitive:
         pattern = re.compile(rf"(?<![\w#])(?:{alternatives})(?!\w)")
     else:
         pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
-    return _PhraseTable(pattern, canonical)
+    return _PhraseTable(pattern, canonical, openers, not case_sensitive)
 
 
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
