@@ -57,7 +57,7 @@ class Scoring:
     context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
     rerank: int = 32                 # candidates scored in full
     common_share: float = 0.02       # tokens in more phrasings than this share only add evidence
-    postings_budget: int = 4000      # ... and so do tokens past this many postings read
+    postings_budget: int = 2000      # ... and so do tokens past this many postings read
     fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
     entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
 
@@ -291,9 +291,11 @@ class Matcher:
         read = 0
         phrasings = self._phrasings
         tiebreak = self._tiebreak
+        budget = self._scoring.postings_budget
         for postings, gain, known in terms:
-            if not partial or (len(postings) <= self._common
-                               and read + len(postings) <= self._scoring.postings_budget):
+            if not partial or (len(postings) <= self._common and read + len(postings) <= budget):
+                # even the rarest word is everywhere: its first `budget` phrasings stand for all
+                postings = postings[: budget - read]
                 read += len(postings)
                 for index in postings:
                     partial[index] = partial.get(index, tiebreak[index]) + gain
