@@ -91,7 +91,8 @@ class Bot:
 
     def closest(self, text: str, *, limit: int = 3) -> tuple[Candidate, ...]:
         """The FAQ entries nearest to ``text``, best first, whatever their confidence."""
-        matches = self.matcher.match(text[:MAX_QUESTION_CHARS], limit=limit + len(self._intents))
+        others = len(self.matcher.targets) - len(self.knowledge.entries)  # intents, fallback
+        matches = self.matcher.match(text[:MAX_QUESTION_CHARS], limit=limit + others)
         return tuple(
             Candidate(m.id, self._question(m.id), m.confidence)
             for m in matches if m.kind == "entry"
