@@ -32,6 +32,7 @@ MAX_COMMENT_CHARS = 1000
 #: Rows waiting for the writer beyond this are dropped (and counted) rather than use up memory.
 MAX_PENDING_ROWS = 10_000
 _PURGE_INTERVAL_SECONDS = 3600.0
+_WRITE_EVERY = 0.05  # seconds: how long a recorded row may wait for the writer
 _SECONDS_PER_DAY = 86400.0
 
 _SCHEMA = """
@@ -97,7 +98,7 @@ class QuestionLog:
         self._clock = clock
         self._pending: list[tuple[object, ...]] = []
         self._recorded = self._stored = 0
-        self._closing = False
+        self._closing = self._hurry = False
         self._changed = threading.Condition()  # guards the fields above
         self._database_lock = threading.Lock()  # guards the connection
         self._connection: sqlite3.Connection | None = None
@@ -128,7 +129,6 @@ class QuestionLog:
             else:
                 self._pending.append(row)
                 self._recorded += 1
-                self._changed.notify_all()
         return reply_id
 
     def feedback(self, reply_id: str, *, helpful: bool, comment: str | None = None) -> bool:
@@ -161,6 +161,8 @@ class QuestionLog:
             return
         with self._changed:
             target = self._recorded
+            self._hurry = True
+            self._changed.notify_all()
             while self._stored < target and self._writer.is_alive():
                 self._changed.wait(timeout=1.0)
 
@@ -178,16 +180,18 @@ class QuestionLog:
                 self._connection = None
 
     def _write_forever(self) -> None:
-        while True:
+        closing = False
+        while not closing:
             with self._changed:
-                while not self._pending and not self._closing:
-                    self._changed.wait()
+                # Wake up now and then, or when asked to, and store what has gathered.
+                self._changed.wait_for(lambda: self._closing or self._hurry, timeout=_WRITE_EVERY)
+                self._hurry = False
+                closing = self._closing
                 rows, self._pending = self._pending, []
-            if not rows:  # closing, and nothing left
-                return
             try:
-                with self._database_lock, self._open_connection() as connection:
-                    connection.executemany(_INSERT, rows)  # one transaction
+                if rows:
+                    with self._database_lock, self._open_connection() as connection:
+                        connection.executemany(_INSERT, rows)  # one transaction
                 if self._clock() - self._last_purge >= _PURGE_INTERVAL_SECONDS:
                     self._delete_old()
             except sqlite3.Error:

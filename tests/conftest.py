@@ -29,11 +29,11 @@ def shared_file(*parts: str) -> Path:
 @pytest.fixture
 def app(bot: Bot, tmp_path: Path):
     """The web app over the shipped bot, logging to a fresh SQLite file (Flask's flaskr style)."""
-    from adapters.web import create_app  # the core's tests run without Flask
+    from adapters.web import close_app, create_app  # the core's tests run without Flask
 
     app = create_app(bot, {"TESTING": True, "LOG_PATH": tmp_path / "questions.sqlite3"})
     yield app
-    app.extensions["faqbot"].log.close()
+    close_app(app)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from adapters.web import api, pages
 from adapters.web.errors import register_error_handlers
 from adapters.web.headers import install_headers
 from adapters.web.ratelimit import Rate, RateLimiter
-from adapters.web.state import Services, install
+from adapters.web.state import Services, install, services_of
 from bot import Bot
 
 #: Every setting ``create_app`` reads, with its default; ``config`` overrides any of them.
@@ -87,3 +87,8 @@ def create_app(bot: Bot | None = None, config: Mapping[str, Any] | None = None) 
         count = settings["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Release what ``create_app`` opened: store the pending questions and close the log."""
+    services_of(app).log.close()

@@ -6,11 +6,12 @@ import argparse
 import errno
 import logging
 import os
+import signal
 import sys
 from dataclasses import replace
 from typing import Any
 
-from adapters.web.app import create_app
+from adapters.web.app import close_app, create_app
 from adapters.web.server import create_server
 from adapters.web.settings import app_config_from_env, server_settings_from_env
 
@@ -44,6 +45,8 @@ def run(args: argparse.Namespace, context: Any) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # waitress warns of every request that waits for a thread: a line per request under load.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         app = create_app(context.load_bot(), config)
     except ValueError as error:
@@ -61,12 +64,14 @@ def run(args: argparse.Namespace, context: Any) -> int:
         print(f"faqbot serve: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
         return 1
     print(f"Serving the FAQ bot at {' and '.join(_urls(server))} (Ctrl+C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as cleanly as on Ctrl+C
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        close_app(app)
     return 0
 
 

@@ -15,7 +15,7 @@ class ServerSettings:
 
     host: str = "127.0.0.1"
     port: int = 8000
-    threads: int = 8
+    threads: int = 4
 
 
 def _boolean(text: str) -> bool:

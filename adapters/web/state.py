@@ -30,6 +30,11 @@ def install(app: Flask, services: Services) -> None:
     app.extensions[_EXTENSION] = services
 
 
+def services_of(app: Flask) -> Services:
+    """The services of ``app``."""
+    return app.extensions[_EXTENSION]
+
+
 def services() -> Services:
     """The services of the app handling the current request."""
-    return current_app.extensions[_EXTENSION]
+    return services_of(current_app)

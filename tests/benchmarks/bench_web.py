@@ -129,9 +129,9 @@ def run_wrk(url: str, method: str, bodies: list[str], *, seconds: float,
 
 def load_with_wrk(url: str, method: str, bodies: list[str], *, total: int,
                   connections: int) -> Load:
-    """At least about ``total`` requests: wrk runs for a time, so a short probe sets it."""
-    probe = run_wrk(url, method, bodies, seconds=2, connections=connections)
-    seconds = max(2.0, 1.1 * total / probe.rate)
+    """About ``total`` requests or more: wrk runs for a time, so a short probe sets it."""
+    probe = run_wrk(url, method, bodies, seconds=3, connections=connections)
+    seconds = max(3.0, 1.3 * total / probe.rate)
     return run_wrk(url, method, bodies, seconds=seconds, connections=connections)
 
 
@@ -195,7 +195,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=100_000,
                         help="requests per measured run (default: 100000)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads (default: 8)")
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads (default: 4)")
     parser.add_argument("--python-client", action="store_true",
                         help="load with the Python client even where wrk is installed")
     options = parser.parse_args()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from adapters.web import create_app
+from adapters.web import close_app, create_app
 from bot import Bot
 
 
@@ -44,5 +44,5 @@ def make_app(bot: Bot, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app in apps:
-        app.extensions["faqbot"].log.close()
+        close_app(app)
 

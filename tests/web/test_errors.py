@@ -94,9 +94,7 @@ def test_an_unknown_path_is_404(client, path):
     assert_json_error(client.get(path), 404, "not found")
 
 
-def test_an_unexpected_failure_is_a_json_500_without_details(app, client, monkeypatch):
-    bot = app.extensions["faqbot"].bot
-
+def test_an_unexpected_failure_is_a_json_500_without_details(bot, client, monkeypatch):
     def broken(session_id, text):
         raise RuntimeError("secret internals")
 

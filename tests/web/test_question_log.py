@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -161,3 +162,27 @@ def test_reading_a_missing_or_foreign_file_fails_clearly(tmp_path):
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
     with pytest.raises(sqlite3.DatabaseError):
         read_questions(other)
+
+
+def test_recording_never_waits_for_the_database_and_a_backlog_is_bounded(log, monkeypatch):
+    monkeypatch.setattr("adapters.log.MAX_PENDING_ROWS", 3)
+    with log._database_lock:  # the writer is stuck, as behind a slow disk
+        started = time.perf_counter()
+        ids = [record(log, f"question {n}") for n in range(10)]
+        assert time.perf_counter() - started < 1.0
+    assert log.dropped > 0
+    stored = read_questions(log.path)
+    assert len(stored) == 10 - log.dropped
+    assert {row.reply_id for row in stored} < set(ids)
+
+
+def test_closing_stores_what_is_pending(tmp_path):
+    log = QuestionLog(tmp_path / "questions.sqlite3")
+    reply_ids = [record(log) for _ in range(50)]
+    log.close()
+    assert [row.reply_id for row in read_questions(tmp_path / "questions.sqlite3")] == reply_ids
+
+
+def test_feedback_right_after_recording_finds_the_reply(log):
+    for _ in range(20):
+        assert log.feedback(record(log), helpful=True)

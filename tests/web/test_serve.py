@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.log import read_questions
 from adapters.web.settings import ServerSettings, app_config_from_env, server_settings_from_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +41,7 @@ def serve(*arguments, env=None):
 
 def test_nothing_set_means_the_defaults():
     assert app_config_from_env({}) == {}
-    assert server_settings_from_env({}) == ServerSettings("127.0.0.1", 8000, 8)
+    assert server_settings_from_env({}) == ServerSettings("127.0.0.1", 8000, 4)
 
 
 def test_every_variable_is_read():
@@ -125,3 +126,22 @@ def test_a_bad_origin_is_a_one_line_error():
     _, err = process.communicate(timeout=30)
     assert process.returncode == 2
     assert "allowed origin 'example.org'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_terminated_server_stores_the_questions_it_answered(tmp_path):
+    log_path = tmp_path / "questions.sqlite3"
+    process = serve("--port", "0", env={"FAQBOT_LOG_ENABLED": "true",
+                                         "FAQBOT_LOG_PATH": str(log_path)})
+    try:
+        url = process.stdout.readline().split()[5]
+        request = urllib.request.Request(
+            url + "api/chat", data=b'{"message": "how long is the hpm fellowship?"}',
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            reply_id = json.load(response)["reply_id"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert [row.reply_id for row in read_questions(log_path)] == [reply_id]

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from adapters.web import create_app
+from adapters.web import close_app, create_app
 from adapters.web.server import create_server
 
 pytestmark = pytest.mark.browser
@@ -84,7 +84,7 @@ def site(bot, tmp_path_factory) -> Iterator[SimpleNamespace]:
     host.shutdown()
     host.server_close()
     server.close()
-    app.extensions["faqbot"].log.close()
+    close_app(app)
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +171,10 @@ def test_ask_follow_a_chip_give_a_thumbs_up_and_find_it_in_the_log(page, site, b
     expect(answer.get_by_role("status")).to_have_text("Thanks for your feedback.")
     expect(answer.get_by_role("button", name="Helpful", exact=True)).to_have_attribute(
         "aria-pressed", "true")
+    not_helpful = answer.get_by_role("button", name="Not helpful")
+    expect(not_helpful).to_be_disabled()  # one vote per answer (focus stays: aria-disabled)
+    not_helpful.click(force=True)
+    expect(not_helpful).to_have_attribute("aria-pressed", "false")
 
     rows = logged_rows(site.log_path)
     first, second = rows[-2], rows[-1]

@@ -236,11 +236,13 @@
         "aria-label": helpful ? "Helpful" : "Not helpful",
       }, [icon("thumb", helpful ? "" : "down")]);
       button.addEventListener("click", async () => {
+        if (button.getAttribute("aria-disabled") === "true") return;
         try {
           const response = await request(API.feedback, { reply_id: replyId, helpful: helpful });
           if (!response.ok) throw new Error(String(response.status));
           button.setAttribute("aria-pressed", "true");
-          buttons.forEach((b) => { b.disabled = true; });
+          // aria-disabled rather than disabled, so that keyboard focus stays where it was
+          buttons.forEach((b) => b.setAttribute("aria-disabled", "true"));
           status.textContent = "Thanks for your feedback.";
         } catch (error) {
           status.textContent = "Your feedback could not be sent.";
@@ -255,7 +257,8 @@
   function addReply(reply) {
     const parts = [el("div", { class: "text" }, [renderMarkdown(reply.text)])];
     if (reply.sources.length) {
-      const sources = el("p", { class: "sources" }, [reply.sources.length > 1 ? "Sources: " : "Source: "]);
+      const label = reply.sources.length > 1 ? "Sources: " : "Source: ";
+      const sources = el("p", { class: "sources" }, [label]);
       reply.sources.forEach((source, index) => {
         if (index) sources.append("; ");
         appendInline(sources, source);
@@ -351,8 +354,8 @@
 
   launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
   closeButton.addEventListener("click", close);
-  panel.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
       event.preventDefault();
       close();
     }
