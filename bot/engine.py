@@ -50,7 +50,7 @@ class Bot:
 
     def __init__(self, knowledge: KnowledgeBase, *, policy: Policy = Policy(),
                  scoring: Scoring = Scoring(), max_sessions: int = 10_000,
-                 session_idle_seconds: float = 1800.0,
+                 session_idle_seconds: float = 1800.0, match_cache: int = 4096,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.knowledge = knowledge
         self.policy = policy
@@ -59,7 +59,8 @@ class Bot:
         targets += [Target(i.id, "intent", i.phrasings) for i in knowledge.intents]
         if knowledge.fallback.phrasings:
             targets.append(Target(FALLBACK, FALLBACK, knowledge.fallback.phrasings))
-        self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring)
+        self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring,
+                               cache_size=match_cache)
         self._safety = SafetyScreen(knowledge.safety)
         self._scope = ScopeScreen(knowledge.scope)
         self._intents = {i.id: i for i in knowledge.intents}

@@ -15,6 +15,7 @@ import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -142,8 +143,11 @@ class Matcher:
     """Index once at construction; :meth:`match` ranks targets for one question."""
 
     def __init__(self, targets: Sequence[Target], *, normalizer: Normalizer,
-                 scoring: Scoring = Scoring()) -> None:
+                 scoring: Scoring = Scoring(), cache_size: int = 4096) -> None:
+        """``cache_size``: how many recent questions keep their result (0: none). Questions
+        repeat (starter chips, suggestion buttons, "hi"), and a result never changes."""
         self._targets = tuple(targets)
+        self._cached = lru_cache(maxsize=cache_size)(self._match) if cache_size else self._match
         self._normalizer = normalizer
         self._scoring = scoring
         tokenised = [
@@ -205,6 +209,9 @@ class Matcher:
 
     def match(self, text: str, *, context: str | None = None, limit: int = 5) -> tuple[Match, ...]:
         """Targets ranked by confidence for ``text``; ``context`` is the previous topic, if any."""
+        return self._cached(text, context, limit)
+
+    def _match(self, text: str, context: str | None, limit: int) -> tuple[Match, ...]:
         query = self._query(self._normalizer.tokens(text), factor=1.0)
         if context:
             seen = {token for token, _, _ in query}

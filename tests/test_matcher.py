@@ -1,0 +1,57 @@
+"""The matcher on small hand-made knowledge: ranking, typos, caching, bounded reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matcher import Matcher, Scoring, Target
+from bot.normalize import Normalizer, Synonym
+
+TARGETS = [
+    Target("length", "entry", ("how long is the fellowship", "fellowship duration in years",
+                               "how many years of training")),
+    Target("books", "entry", ("what books should i read", "recommended reading list",
+                              "a good book on communication")),
+    Target("cost", "entry", ("is membership free", "how much does membership cost")),
+    Target("typo", "entry", ("comunication tips for hard talks",)),
+    Target("help", "intent", ("what can you do",)),
+]
+
+
+def matcher(**options) -> Matcher:
+    normalizer = Normalizer(synonyms=[Synonym("pediatric", ("kids", "children"))])
+    return Matcher(TARGETS, normalizer=normalizer, **options)
+
+
+def test_the_distinctive_word_decides():
+    [top, *_] = matcher().match("fellowship years?")
+    assert (top.id, top.kind) == ("length", "entry")
+    assert 0.0 < top.confidence <= 1.0
+
+
+def test_a_typo_reaches_the_word_it_misspells():
+    assert matcher().match("how long is the felowship")[0].id == "length"
+
+
+def test_a_one_off_misspelling_in_the_base_is_not_a_clue_of_its_own():
+    """"count" must not fuzz onto "comun" (the stem of the base's "comunication")."""
+    assert all(m.id != "typo" for m in matcher().match("does it count"))
+
+
+def test_function_words_alone_land_only_on_function_word_phrasings():
+    matches = matcher().match("what can you do")
+    assert matches[0].id == "help" and matches[0].confidence == 1.0
+    assert [m.id for m in matcher().match("what is it")] == ["help"]
+
+
+def test_results_are_cached_and_the_same_without_the_cache():
+    cached = matcher()
+    assert cached.match("recommended books") is cached.match("recommended books")
+    assert matcher(cache_size=0).match("recommended books") == cached.match("recommended books")
+
+
+@pytest.mark.parametrize("question", ["how long is the fellowship", "membership cost", "books"])
+def test_a_small_postings_budget_keeps_the_best_answer_here(question):
+    full = matcher(cache_size=0).match(question)[0].id
+    bounded = matcher(cache_size=0, scoring=Scoring(postings_budget=1, common_share=0.0))
+    assert bounded.match(question)[0].id == full
