@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,11 +47,15 @@ class Candidate:
 
 
 class Bot:
-    """The FAQ bot: knowledge, matcher, safety screen and sessions behind one method."""
+    """The FAQ bot: knowledge, matcher, safety screen and sessions behind one method.
+
+    ``cache_size`` recent questions keep their match, and recent first questions of a
+    conversation their whole reply (0: no caching); replies are immutable, so this is safe.
+    """
 
     def __init__(self, knowledge: KnowledgeBase, *, policy: Policy = Policy(),
                  scoring: Scoring = Scoring(), max_sessions: int = 10_000,
-                 session_idle_seconds: float = 1800.0, match_cache: int = 4096,
+                 session_idle_seconds: float = 1800.0, cache_size: int = 4096,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.knowledge = knowledge
         self.policy = policy
@@ -60,7 +65,9 @@ class Bot:
         if knowledge.fallback.phrasings:
             targets.append(Target(FALLBACK, FALLBACK, knowledge.fallback.phrasings))
         self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring,
-                               cache_size=match_cache)
+                               cache_size=cache_size)
+        self._opening = (functools.lru_cache(maxsize=cache_size)(self._open) if cache_size
+                         else self._open)
         self._safety = SafetyScreen(knowledge.safety)
         self._scope = ScopeScreen(knowledge.scope)
         self._intents = {i.id: i for i in knowledge.intents}
@@ -80,8 +87,11 @@ class Bot:
         """Answer ``text`` in the conversation ``session_id`` (``None``: no memory)."""
         text = text if isinstance(text, str) else ""
         state = self._sessions.get(session_id) if session_id is not None else State()
-        reply, state = self._respond(text[:MAX_QUESTION_CHARS], state,
-                                     screened=text[:SAFETY_SCAN_CHARS])
+        if state == State() and len(text) <= MAX_QUESTION_CHARS:
+            reply, state = self._opening(text)  # depends on the text alone: cached
+        else:
+            reply, state = self._respond(text[:MAX_QUESTION_CHARS], state,
+                                         screened=text[:SAFETY_SCAN_CHARS])
         if session_id is not None:
             self._sessions.put(session_id, state)
         return reply
@@ -102,6 +112,10 @@ class Bot:
     @property
     def session_count(self) -> int:
         return len(self._sessions)
+
+    def _open(self, text: str) -> tuple[Reply, State]:
+        """The reply to a conversation's first question: it depends on the text alone."""
+        return self._respond(text, State(), screened=text)
 
     # -- the way of one question -------------------------------------------------------------------
     def _respond(self, text: str, state: State, *, screened: str) -> tuple[Reply, State]:

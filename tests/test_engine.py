@@ -436,3 +436,12 @@ def test_questions_like_the_fallback_examples_get_the_fallback(bot, question):
 
 def test_a_hashtag_reads_as_a_question_about_hashtags(bot):
     assert bot.reply(None, "what's #hapc").id == "hashtags"
+
+
+def test_a_first_question_is_answered_from_the_cache_and_follow_ups_are_not(bot):
+    first = bot.reply("cache-a", "how do I become a palliative care doctor")
+    assert bot.reply("cache-b", "how do I become a palliative care doctor") is first
+    follow_up = bot.reply("cache-a", "how long does it take?")
+    assert follow_up.id == "fellowship-length"
+    uncached = Bot(bot.knowledge, cache_size=0)
+    assert uncached.reply(None, "how do I become a palliative care doctor") == first

@@ -238,7 +238,7 @@ def report_replies(label: str, times: list[float], baseline: list[float] | None,
 def bench_shipped(rng: random.Random, size: int) -> None:
     print("1. Shipped knowledge base")
     start = time.perf_counter()
-    bot = Bot(load_knowledge(), match_cache=0)  # every question matched afresh
+    bot = Bot(load_knowledge(), cache_size=0)  # every question matched afresh
     build = time.perf_counter() - start
     questions = shipped_questions(rng, size)
     for q in questions[:200]:          # warm caches (stems, regexes) as a running bot would be
@@ -276,14 +276,14 @@ def bench_large(rng: random.Random, *, entries: int, size: int) -> None:
         kb = load_knowledge(path)
         loaded = time.perf_counter() - start
         start = time.perf_counter()
-        bot = Bot(kb, match_cache=0)
+        bot = Bot(kb, cache_size=0)
         built = time.perf_counter() - start
         rss_after = rss_mib()
 
         del bot
         gc.collect()
         tracemalloc.start()
-        traced_bot = Bot(load_knowledge(path), match_cache=0)
+        traced_bot = Bot(load_knowledge(path), cache_size=0)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         bot = traced_bot
