@@ -101,13 +101,13 @@ class Normalizer:
 
     def __init__(self, *, synonyms: Iterable[Synonym] = (),
                  abbreviations: Iterable[Synonym] = ()) -> None:
-        self._abbreviations = _phrase_table(abbreviations, case_sensitive=True)
-        self._synonyms = _phrase_table(synonyms, case_sensitive=False)
+        self._abbreviations = _Abbreviations(abbreviations)
+        self._synonyms = _WordTable(synonyms)
 
     def words(self, text: str) -> list[str]:
         """Surface words after abbreviations and synonyms, before stemming."""
         text = self._abbreviations.replace(unicodedata.normalize("NFKC", text))
-        return self._synonyms.replace(" ".join(surface_words(text))).split()
+        return self._synonyms.replace(surface_words(text))
 
     def variant_tokens(self) -> dict[str, tuple[str, ...]]:
         """Each one-word synonym variant's stem and the tokens it stands for.
@@ -115,9 +115,9 @@ class Normalizer:
         The matcher looks typos up among these too ("telehelth" is close to "telehealth").
         """
         return {
-            stem(variant): tuple(stem(w) for w in canonical.split())
+            stem(variant[0]): tuple(stem(w) for w in canonical)
             for variant, canonical in self._synonyms.canonical.items()
-            if " " not in variant
+            if len(variant) == 1
         }
 
     def tokens(self, text: str) -> tuple[str, ...]:
@@ -129,41 +129,54 @@ class Normalizer:
         return " ".join(self.tokens(text))
 
 
-@dataclass(frozen=True)
-class _PhraseTable:
-    pattern: re.Pattern[str] | None
-    canonical: Mapping[str, str]
-    openers: frozenset[str]   # first word of every phrase: a text with none needs no regex
-    on_words: bool            # text is space-separated words (else raw text, checked by substring)
+class _WordTable:
+    """Synonyms on surface words: the longest variant starting at each word is replaced."""
+
+    def __init__(self, table: Iterable[Synonym]) -> None:
+        self.canonical: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for synonym in table:
+            target = tuple(surface_words(synonym.canonical))
+            for variant in synonym.variants:
+                key = tuple(surface_words(variant))
+                if key:
+                    self.canonical[key] = target
+        self._openers = frozenset(key[0] for key in self.canonical)
+        self._longest = max(map(len, self.canonical), default=0)
+
+    def replace(self, words: list[str]) -> list[str]:
+        if self._openers.isdisjoint(words):
+            return words
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            if words[i] in self._openers:
+                for n in range(min(self._longest, len(words) - i), 0, -1):
+                    target = self.canonical.get(tuple(words[i:i + n]))
+                    if target is not None:
+                        out.extend(target)
+                        i += n
+                        break
+                else:
+                    out.append(words[i])
+                    i += 1
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+class _Abbreviations:
+    """Abbreviations matched with their exact capitals in the raw text ("IM", not "im")."""
+
+    def __init__(self, table: Iterable[Synonym]) -> None:
+        self._canonical = {v: s.canonical for s in table for v in s.variants if v}
+        alternatives = "|".join(re.escape(k) for k in sorted(self._canonical, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w#])(?:{alternatives})(?!\w)") if alternatives else None
 
     def replace(self, text: str) -> str:
-        if self.pattern is None:
+        if self._pattern is None or not any(k in text for k in self._canonical):
             return text
-        if self.on_words:
-            if self.openers.isdisjoint(text.split()):
-                return text
-        elif not any(opener in text for opener in self.openers):
-            return text
-        return self.pattern.sub(lambda m: self.canonical[m.group(0)], text)
-
-
-def _phrase_table(table: Iterable[Synonym], *, case_sensitive: bool) -> _PhraseTable:
-    canonical: dict[str, str] = {}
-    for synonym in table:
-        target = synonym.canonical if case_sensitive else " ".join(surface_words(synonym.canonical))
-        for variant in synonym.variants:
-            key = variant if case_sensitive else " ".join(surface_words(variant))
-            if key:
-                canonical[key] = target
-    openers = frozenset(key.split()[0] for key in canonical)
-    if not canonical:
-        return _PhraseTable(None, canonical, openers, not case_sensitive)
-    alternatives = "|".join(re.escape(k) for k in sorted(canonical, key=len, reverse=True))
-    if case_sensitive:
-        pattern = re.compile(rf"(?<![\w#])(?:{alternatives})(?!\w)")
-    else:
-        pattern = re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
-    return _PhraseTable(pattern, canonical, openers, not case_sensitive)
+        return self._pattern.sub(lambda m: self._canonical[m.group(0)], text)
 
 
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
