@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.normalize import STOPWORDS, Normalizer
+from bot.normalize import STOPWORDS, Normalizer, stem
 
 
 def _minor(token: str) -> bool:
@@ -150,10 +150,14 @@ class Matcher:
         self._cached = lru_cache(maxsize=cache_size)(self._match) if cache_size else self._match
         self._normalizer = normalizer
         self._scoring = scoring
-        tokenised = [
-            (t, text, normalizer.tokens(text))
-            for t, target in enumerate(self._targets) for text in target.phrasings
-        ]
+        surfaces: dict[str, str] = {}  # surface word of a phrasing -> its token
+        tokenised = []
+        for t, target in enumerate(self._targets):
+            for text in target.phrasings:
+                words = normalizer.words(text)
+                tokens = tuple(stem(w) for w in words)
+                surfaces.update(zip(words, tokens, strict=True))
+                tokenised.append((t, text, tokens))
         fold = self._typo_folds(tokenised)
         tokenised = [(t, text, frozenset(fold.get(k, k) for k in tokens))
                      for t, text, tokens in tokenised]
@@ -195,6 +199,10 @@ class Matcher:
             if len(token) >= scoring.fuzzy_min_length and not _minor(token)
             and (len(ids) > 1 or token in in_answers)
         }
+        for word, token in surfaces.items():  # typos keep the word's shape better than its stem
+            token = fold.get(token, token)
+            if token in lookup and len(word) >= scoring.fuzzy_min_length:
+                lookup.setdefault(word, (token,))
         for variant, canonical in normalizer.variant_tokens().items():
             known = tuple(k for k in canonical if k in self._postings)
             if known and len(variant) >= scoring.fuzzy_min_length:
@@ -212,11 +220,10 @@ class Matcher:
         return self._cached(text, context, limit)
 
     def _match(self, text: str, context: str | None, limit: int) -> tuple[Match, ...]:
-        query = self._query(self._normalizer.tokens(text), factor=1.0)
+        query = self._query(text, factor=1.0)
         if context:
             seen = {token for token, _, _ in query}
-            query += [q for q in self._query(self._normalizer.tokens(context),
-                                             factor=self._scoring.context_weight)
+            query += [q for q in self._query(context, factor=self._scoring.context_weight)
                       if q[0] not in seen]
         if not query:
             return ()
@@ -246,13 +253,15 @@ class Matcher:
     def knows_all(self, text: str) -> bool:
         """Whether every distinctive word of ``text`` is known (or a typo of a known word)."""
         return all(near or _minor(token)
-                   for token, _, near in self._query(self._normalizer.tokens(text), factor=1.0))
+                   for token, _, near in self._query(text, factor=1.0))
 
     # -- internals -------------------------------------------------------------------------------
-    def _query(self, tokens: Sequence[str], *, factor: float) -> list[_QueryToken]:
-        """(token, weight, {known token: similarity}) for each distinct query token."""
-        unique = list(dict.fromkeys(tokens))
-        fuzzy = self._fuzzy([t for t in unique if t not in self._weights])
+    def _query(self, text: str, *, factor: float) -> list[_QueryToken]:
+        """(token, weight, {known token: similarity}) for each distinct token of ``text``."""
+        words = self._normalizer.words(text)
+        surface = dict(zip((stem(w) for w in words), words, strict=True))  # token -> the word typed
+        unique = list(surface)
+        fuzzy = self._fuzzy({t: surface[t] for t in unique if t not in self._weights})
         query = []
         for token in unique:
             if token in self._weights:
@@ -265,11 +274,11 @@ class Matcher:
                 query.append((token, weight * factor, near))
         return query
 
-    def _fuzzy(self, unknown: Sequence[str]) -> dict[str, dict[str, float]]:
-        """Up to three known words close to each unknown word (typos), by RapidFuzz."""
+    def _fuzzy(self, unknown: dict[str, str]) -> dict[str, dict[str, float]]:
+        """Up to three known tokens close to each unknown token's word (typos), by RapidFuzz."""
         near: dict[str, dict[str, float]] = {}
-        for word in unknown:
-            if len(word) < self._scoring.fuzzy_min_length or _minor(word):
+        for token, word in unknown.items():
+            if len(word) < self._scoring.fuzzy_min_length or _minor(token):
                 continue
             hits = process.extract(word, self._fuzzy_keys, scorer=fuzz.ratio, processor=None,
                                    score_cutoff=self._scoring.fuzzy_cutoff, limit=3)
@@ -278,7 +287,7 @@ class Matcher:
                 for known in self._fuzzy_lookup[key]:
                     found[known] = max(found.get(known, 0.0), score / 100.0)
             if found:
-                near[word] = found
+                near[token] = found
         return near
 
     def _candidates(self, query: Sequence[_QueryToken]) -> list[int]:

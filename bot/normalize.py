@@ -110,12 +110,12 @@ class Normalizer:
         return self._synonyms.replace(surface_words(text))
 
     def variant_tokens(self) -> dict[str, tuple[str, ...]]:
-        """Each one-word synonym variant's stem and the tokens it stands for.
+        """Each one-word synonym variant, as typed, and the tokens it stands for.
 
         The matcher looks typos up among these too ("telehelth" is close to "telehealth").
         """
         return {
-            stem(variant[0]): tuple(stem(w) for w in canonical)
+            variant[0]: tuple(stem(w) for w in canonical)
             for variant, canonical in self._synonyms.canonical.items()
             if len(variant) == 1
         }

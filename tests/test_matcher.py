@@ -55,3 +55,12 @@ def test_a_small_postings_budget_keeps_the_best_answer_here(question):
     full = matcher(cache_size=0).match(question)[0].id
     bounded = matcher(cache_size=0, scoring=Scoring(postings_budget=1, common_share=0.0))
     assert bounded.match(question)[0].id == full
+
+
+def test_a_typo_is_read_on_the_word_as_typed_not_its_stem():
+    """Stems mangle typos ("grwoing" -> "grwo"); the word as typed is close to "growing"."""
+    normalizer = Normalizer(synonyms=[Synonym("growth", ("growing",))])
+    growing = Matcher([Target("growth", "entry", ("is the field growing",)),
+                       Target("other", "entry", ("how long is the fellowship",))],
+                      normalizer=normalizer)
+    assert growing.match("is it grwoing")[0].id == "growth"
