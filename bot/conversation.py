@@ -103,8 +103,6 @@ def pick_choice(text: str, choices: Sequence[str]) -> int | None:
     if index is not None:
         return index if index < len(choices) else None
     normalised = [" ".join(surface_words(c)) for c in choices]
-    best = process.extractOne(words, normalised, scorer=fuzz.token_set_ratio,
-                              processor=None, score_cutoff=90)
-    if best is not None and len(words) >= 0.5 * len(best[0]):
-        return best[2]
-    return None
+    best = process.extractOne(words, normalised, scorer=fuzz.token_sort_ratio,
+                              processor=None, score_cutoff=85)
+    return best[2] if best is not None else None  # about the choice's words, not a longer story

@@ -121,15 +121,15 @@ class Bot:
     def _respond(self, text: str, state: State, *, screened: str) -> tuple[Reply, State]:
         if not surface_words(text):
             return self._help(), State(topic=state.topic)
+        rule = self._safety.check(screened)  # before anything else, pending choices included
+        if rule is not None:
+            return self._safety_reply(rule), State(topic=state.topic)
         if state.choices:
             picked = pick_choice(text, [self._question(c) for c in state.choices])
             if picked == REJECT:
                 return self._fallback((), rephrase=True), State(topic=state.topic)
             if picked is not None:
                 return self._answer(state.choices[picked], 1.0), State(topic=state.choices[picked])
-        rule = self._safety.check(screened)
-        if rule is not None:
-            return self._safety_reply(rule), State(topic=state.topic)
         if self._scope.outside(text):
             return self._fallback(()), State(topic=state.topic)
         matches = self.matcher.match(text, limit=8)

@@ -187,3 +187,11 @@ def test_numbers_beyond_fewer_choices_pick_nothing():
     assert pick_choice("3", CHOICES[:2]) is None
     assert pick_choice("2", CHOICES[:2]) == 1
     assert pick_choice("last", CHOICES[:2]) == 1
+
+
+def test_a_choice_named_inside_a_longer_message_is_not_a_pick():
+    choices = ["How long does the fellowship last?", "Which residencies lead to HPM?"]
+    story = ("my friend told me about this and I wondered how long does the fellowship last "
+             "and also whether it is hard to match and what the pay is like")
+    assert pick_choice(story, choices) is None
+    assert pick_choice("how long does the fellowship last", choices) == 0

@@ -445,3 +445,13 @@ def test_a_first_question_is_answered_from_the_cache_and_follow_ups_are_not(bot)
     assert follow_up.id == "fellowship-length"
     uncached = Bot(bot.knowledge, cache_size=0)
     assert uncached.reply(None, "how do I become a palliative care doctor") == first
+
+
+def test_crisis_wins_over_a_pending_did_you_mean():
+    bot = Bot.from_path()
+    first = bot.reply("pending", "work")
+    assert first.kind == "clarify"
+    question = bot.knowledge.entry(first.suggestions[0].id).question
+    reply = bot.reply("pending", f"{question} because honestly I want to kill myself")
+    assert (reply.kind, reply.id) == ("safety", "crisis")
+

@@ -212,3 +212,9 @@ def test_crisis_language_late_in_a_long_message_is_still_caught(bot):
     assert len(story) > 1000
     reply = bot.reply(None, story)
     assert (reply.kind, reply.id) == ("safety", "crisis")
+
+
+@pytest.mark.parametrize("message", ["nobody would miss me if I was gone",
+                                     "everyone would be better off without me honestly"])
+def test_indirect_crisis_language_is_caught(bot, message):
+    assert bot.reply(None, message).id == "crisis"
