@@ -165,7 +165,7 @@ class Bot:
         if not matches or matches[0].confidence < self.policy.clarify:
             return "fallback"
         top = matches[0].confidence
-        runner_up = next((m.confidence for m in matches[1:] if m.kind == matches[0].kind), 0.0)
+        runner_up = matches[1].confidence if len(matches) > 1 else 0.0
         gap = top - runner_up
         if (top >= self.policy.sure and gap >= self.policy.tie) or (
                 top >= self.policy.answer and gap >= self.policy.margin):

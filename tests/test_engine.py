@@ -455,3 +455,9 @@ def test_crisis_wins_over_a_pending_did_you_mean():
     reply = bot.reply("pending", f"{question} because honestly I want to kill myself")
     assert (reply.kind, reply.id) == ("safety", "crisis")
 
+
+
+def test_pain_management_is_a_clinical_career_topic_not_leadership(bot):
+    """'management' alone is not 'director': the issue's own example of a career question."""
+    reply = bot.reply(None, "how do palliative doctors manage pain?")
+    assert reply.kind == "answer" and reply.id != "leadership-roles"
