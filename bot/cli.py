@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -52,17 +52,15 @@ def format_reply(reply: Reply) -> str:
 def _ask(args: argparse.Namespace, context: CliContext) -> int:
     bot = context.load_bot()
     if args.question:
-        lines: Sequence[str] = [" ".join(args.question)]
-        session = args.session
+        lines: Iterable[str] = [" ".join(args.question)]
     else:
-        lines = [line.rstrip("\r\n") for line in sys.stdin]
-        session = args.session
+        lines = (line.rstrip("\r\n") for line in sys.stdin)  # answered as each line arrives
     for number, line in enumerate(lines):
-        reply = bot.reply(session if session is not None else f"stdin-{number}", line)
+        reply = bot.reply(args.session if args.session is not None else f"stdin-{number}", line)
         if args.json:
-            print(json.dumps(reply.to_dict(), ensure_ascii=False))
+            print(json.dumps(reply.to_dict(), ensure_ascii=False), flush=True)
         else:
-            print(format_reply(reply) + ("\n" if len(lines) > 1 else ""))
+            print(format_reply(reply) + ("" if args.question else "\n"), flush=True)
     return 0
 
 
@@ -83,15 +81,21 @@ def _chat(args: argparse.Namespace, context: CliContext, *, stdin: TextIO = sys.
 
 
 def _check(args: argparse.Namespace, context: CliContext) -> int:
-    knowledge = load_knowledge(context.knowledge)
-    problems = check_knowledge(knowledge)
+    try:
+        knowledge = load_knowledge(context.knowledge)
+    except KnowledgeError as exc:
+        if context.knowledge and not Path(context.knowledge).exists():
+            raise  # nothing to check: a usage error, exit 2
+        problems, origin = list(exc.problems), context.knowledge or "the shipped knowledge base"
+    else:
+        problems, origin = check_knowledge(knowledge), knowledge.origin
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {knowledge.origin}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {origin}", file=sys.stderr)
         return 1
     print(f"OK: {len(knowledge.entries)} entries, {len(knowledge.intents)} intents, "
-          f"{len(knowledge.safety)} safety replies in {knowledge.origin} (version {knowledge.version})")
+          f"{len(knowledge.safety)} safety replies in {origin} (version {knowledge.version})")
     return 0
 
 

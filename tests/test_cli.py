@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -265,3 +266,30 @@ def test_format_reply_lists_sources_and_suggestions_but_not_for_a_clarify():
     assert format_reply(answer) == "Text.\n\nSource: Src\n\nYou could also ask:\n  - Question B?"
     clarify = Reply("clarify", "a", 0.5, "Did you mean:\n\n1. A", (Suggestion("a", "A"),))
     assert format_reply(clarify) == "Did you mean:\n\n1. A"
+
+
+def test_ask_answers_each_line_of_standard_input_as_it_arrives():
+    """A script can hold a dialogue: write a line, read its answer, then write the next."""
+    process = subprocess.Popen([FAQBOT, "ask", "--json", "--session", "s"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+
+    def answer(question: str) -> dict:
+        process.stdin.write(question + "\n")
+        process.stdin.flush()
+        ready, _, _ = select.select([process.stdout], [], [], 20)
+        assert ready, "no answer while standard input is still open"
+        return json.loads(process.stdout.readline())
+
+    try:
+        assert answer("how do I become a palliative care doctor")["id"] == "training-pathway"
+        assert answer("how long does it take?")["id"] == "fellowship-length"
+    finally:
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+
+
+def test_chat_holds_a_conversation_and_ends_on_quit():
+    result = faqbot("chat", stdin="where do palliative doctors work\nwhat about with children?\nquit\n")
+    assert result.returncode == 0
+    assert "pediatric" in result.stdout.lower() or "children" in result.stdout.lower()
+    assert result.stdout.count("you> ") == 3
