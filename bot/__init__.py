@@ -7,8 +7,9 @@
 ('answer', 'fellowship-length')
 """
 
-from bot.engine import MAX_QUESTION_CHARS, Bot, Candidate
+from bot.engine import MAX_QUESTION_CHARS, Bot, Candidate, Policy
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.matcher import Scoring
 from bot.reply import Reply, Suggestion
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "Candidate",
     "KnowledgeBase",
     "KnowledgeError",
+    "Policy",
     "Reply",
+    "Scoring",
     "Suggestion",
     "load_knowledge",
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.engine import Bot
 from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher, Target
 from bot.normalize import Normalizer
 
 MIN_ALTERNATES = 6
@@ -31,12 +31,11 @@ def check_knowledge(knowledge: KnowledgeBase) -> list[str]:
                     f"{entry.origin}: entry '{entry.id}': phrasing '{phrasing}' reads the same as "
                     f"'{owner[2]}' in entry '{owner[0]}' ({owner[1]})"
                 )
-    targets = [Target(e.id, "entry", e.phrasings) for e in knowledge.entries]
-    matcher = Matcher(targets, normalizer=normalizer)
+    matcher = Bot(knowledge, cache_size=0).matcher  # the very index the bot answers from
     for entry in knowledge.entries:
         for phrasing in entry.phrasings:
             for match in matcher.match(phrasing, limit=3):
-                if match.id != entry.id and match.confidence >= NEAR_DUPLICATE:
+                if match.kind == "entry" and match.id != entry.id and match.confidence >= NEAR_DUPLICATE:
                     if normalizer.text(phrasing) == normalizer.text(match.phrasing):
                         continue  # already reported as the same text
                     problems.append(

@@ -6,9 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine import Bot
-
-FALLBACK = "fallback"
+from bot.engine import FALLBACK, Bot
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 ReplyKind = Literal["answer", "clarify", "smalltalk", "safety", "fallback"]
-REPLY_KINDS: tuple[str, ...] = ("answer", "clarify", "smalltalk", "safety", "fallback")
+REPLY_KINDS: tuple[str, ...] = get_args(ReplyKind)
 
 
 @dataclass(frozen=True)
