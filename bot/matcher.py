@@ -192,17 +192,15 @@ class Matcher:
         for phrasing in self._phrasings:
             pooled[phrasing.target] |= phrasing.tokens
         self._pooled = tuple(frozenset(p) for p in pooled)
-        # Typos are looked up among the words of several phrasings or of an answer (not the
-        # base's own one-off misspellings) and the synonyms' one-word variants.
-        lookup: dict[str, tuple[str, ...]] = {
-            token: (token,) for token, ids in self._postings.items()
-            if len(token) >= scoring.fuzzy_min_length and not _minor(token)
-            and (len(ids) > 1 or token in in_answers)
-        }
-        for word, token in surfaces.items():  # typos keep the word's shape better than its stem
+        # Typos are looked up, as typed (a typo keeps a word's shape better than its stem),
+        # among the words of the phrasings whose token is established (in several phrasings or
+        # an answer: not the base's own one-off misspellings) and the synonyms' variants.
+        lookup: dict[str, tuple[str, ...]] = {}
+        for word, token in surfaces.items():
             token = fold.get(token, token)
-            if token in lookup and len(word) >= scoring.fuzzy_min_length:
-                lookup.setdefault(word, (token,))
+            established = len(self._postings.get(token, ())) > 1 or token in in_answers
+            if established and len(word) >= scoring.fuzzy_min_length and not _minor(token):
+                lookup[word] = (token,)
         for variant, canonical in normalizer.variant_tokens().items():
             known = tuple(k for k in canonical if k in self._postings)
             if known and len(variant) >= scoring.fuzzy_min_length:
