@@ -5,8 +5,10 @@ and the reply's kind, id and confidence; feedback is attached to it later by ``r
 Rows older than the retention period are deleted at start-up and then once an hour.
 
 Answering never waits for the disk: ``record`` hands the row to a writer thread, which stores
-whatever has gathered in one transaction. ``feedback``, ``purge``, ``close`` and
-``read_questions`` (for a log open in the same process) first wait for the rows recorded so far.
+whatever has gathered in one transaction (row by row if that fails, so that one row SQLite
+refuses cannot take the others with it; the refused rows are dropped, counted and logged).
+``feedback``, ``purge``, ``close`` and ``read_questions`` (for a log open in the same process)
+first wait for the rows recorded so far.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from adapters.redact import redact
 from bot import MAX_QUESTION_CHARS, Reply
@@ -93,7 +96,8 @@ class QuestionLog:
         self.path = Path(path)
         self.enabled = enabled
         self.retention_days = retention_days
-        #: Rows dropped because the writer fell more than MAX_PENDING_ROWS behind.
+        #: Rows dropped because the writer fell more than MAX_PENDING_ROWS behind or because
+        #: the database refused them.
         self.dropped = 0
         self._clock = clock
         self._pending: list[tuple[object, ...]] = []
@@ -103,6 +107,7 @@ class QuestionLog:
         self._database_lock = threading.Lock()  # guards the connection
         self._connection: sqlite3.Connection | None = None
         self._last_purge = 0.0
+        self._dropped_reported = 0  # how many of the dropped rows were logged as such
         if enabled:
             self._connection = _connect(self.path)
             self._delete_old()
@@ -120,8 +125,8 @@ class QuestionLog:
         reply_id = secrets.token_urlsafe(16)
         if not self.enabled:
             return reply_id
-        row = (reply_id, self._clock(), channel, session_id,
-               redact(question[:MAX_QUESTION_CHARS]), reply.kind, reply.id,
+        row = (reply_id, self._clock(), channel, _storable(session_id),
+               redact(_storable(question[:MAX_QUESTION_CHARS])), reply.kind, reply.id,
                float(reply.confidence))
         with self._changed:
             if len(self._pending) >= MAX_PENDING_ROWS:
@@ -138,7 +143,7 @@ class QuestionLog:
         """
         if not self.enabled:
             return True
-        stored_comment = redact(comment[:MAX_COMMENT_CHARS]) if comment else None
+        stored_comment = redact(_storable(comment[:MAX_COMMENT_CHARS])) if comment else None
         self.flush()
         with self._database_lock, self._open_connection() as connection:
             cursor = connection.execute(
@@ -188,17 +193,45 @@ class QuestionLog:
                 self._hurry = False
                 closing = self._closing
                 rows, self._pending = self._pending, []
+            # Nothing may end this thread: every later question would be lost unnoticed.
+            failed = self._insert(rows) if rows else 0
             try:
-                if rows:
-                    with self._database_lock, self._open_connection() as connection:
-                        connection.executemany(_INSERT, rows)  # one transaction
                 if self._clock() - self._last_purge >= _PURGE_INTERVAL_SECONDS:
                     self._delete_old()
-            except sqlite3.Error:
-                _logger.exception("could not store %d questions in %s", len(rows), self.path)
+            except Exception:
+                self._last_purge = self._clock()  # try again in an hour, not at every batch
+                _logger.exception("could not delete the old questions from %s", self.path)
             with self._changed:
+                self.dropped += failed
                 self._stored += len(rows)
+                newly_dropped = self.dropped - self._dropped_reported
+                self._dropped_reported = self.dropped
                 self._changed.notify_all()
+            if newly_dropped:
+                _logger.warning("dropped %d questions not stored in %s (%d since start)",
+                                newly_dropped, self.path, self._dropped_reported)
+
+    def _insert(self, rows: list[tuple[object, ...]]) -> int:
+        """Store ``rows`` in one transaction, else one by one; returns how many failed."""
+        try:
+            self._insert_in_one_transaction(rows)
+            return 0
+        except Exception as error:  # not only sqlite3.Error: UnicodeEncodeError, MemoryError ...
+            first_error = error
+        failed = 1 if len(rows) == 1 else 0
+        for row in rows if len(rows) > 1 else ():
+            try:
+                self._insert_in_one_transaction([row])
+            except Exception:
+                failed += 1
+        if failed:
+            _logger.error("could not store %d of %d questions in %s", failed, len(rows),
+                          self.path, exc_info=first_error)
+        return failed
+
+    def _insert_in_one_transaction(self, rows: list[tuple[object, ...]]) -> None:
+        with self._database_lock, self._open_connection() as connection:
+            connection.executemany(_INSERT, rows)
 
     def _delete_old(self) -> int:
         now = self._clock()
@@ -245,6 +278,78 @@ def read_questions(
         LoggedQuestion(*row[:8], helpful=None if row[8] is None else bool(row[8]), comment=row[9])
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """Where the log is, whether it is on and how long it keeps questions."""
+
+    path: str = DEFAULT_LOG_PATH
+    enabled: bool = True
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+    def open(self) -> QuestionLog:
+        return QuestionLog(self.path, enabled=self.enabled, retention_days=self.retention_days)
+
+
+def parse_boolean(text: str) -> bool:
+    """``true``/``false`` and their usual spellings; ValueError otherwise."""
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
+def parse_positive(text: str) -> int:
+    """A whole number of at least 1; ValueError otherwise."""
+    value = int(text)
+    if value < 1:
+        raise ValueError("expected a whole number of at least 1")
+    return value
+
+
+def read_variables(
+    environ: Mapping[str, str], variables: Mapping[str, tuple[str, Callable[[str], Any]]]
+) -> dict[str, Any]:
+    """``{key: parse(value)}`` for each ``variable: (key, parse)`` set and not empty in ``environ``.
+
+    Raises ``ValueError`` naming the variable and its value when one cannot be read.
+    """
+    values = {}
+    for variable, (key, parse) in variables.items():
+        text = environ.get(variable, "")
+        if not text.strip():
+            continue
+        try:
+            values[key] = parse(text)
+        except ValueError as error:
+            raise ValueError(f"{variable}={text!r}: {error}") from None
+    return values
+
+
+_LOG_VARIABLES: Mapping[str, tuple[str, Callable[[str], Any]]] = {
+    "FAQBOT_LOG_PATH": ("path", str),
+    "FAQBOT_LOG_ENABLED": ("enabled", parse_boolean),
+    "FAQBOT_LOG_RETENTION_DAYS": ("retention_days", parse_positive),
+}
+
+
+def log_settings_from_env(environ: Mapping[str, str]) -> LogSettings:
+    """``FAQBOT_LOG_PATH``, ``FAQBOT_LOG_ENABLED`` and ``FAQBOT_LOG_RETENTION_DAYS``, the one
+    reading of them for every face; raises ``ValueError`` naming a variable that is malformed.
+    """
+    return LogSettings(**read_variables(environ, _LOG_VARIABLES))
+
+
+def _storable(text: str) -> str:
+    """``text`` as UTF-8 can hold it: lone surrogates (which JSON can carry) become "?"."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="replace").decode("utf-8")
+    return text
 
 
 def _connect(path: Path) -> sqlite3.Connection:

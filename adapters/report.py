@@ -20,7 +20,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from adapters.log import DEFAULT_LOG_PATH, LoggedQuestion, read_questions
+from adapters.log import DEFAULT_LOG_PATH, LoggedQuestion, log_settings_from_env, read_questions
 from bot import Bot, Candidate
 
 DEFAULT_DAYS = 30
@@ -29,6 +29,9 @@ DEFAULT_TOP = 10
 DEFAULT_BELOW = 0.7
 #: Two wordings at least this similar (rapidfuzz token_sort_ratio, 0-100) are grouped.
 SIMILARITY = 80.0
+#: Only this many of the most frequent distinct wordings are grouped (each is compared with the
+#: groups so far); rarer ones stay groups of their own, which keeps a big log's report fast.
+MAX_GROUPED = 300
 MAX_COMMENTS = 5
 
 
@@ -101,13 +104,18 @@ def _group(rows: Sequence[LoggedQuestion], bot: Bot, *, top: int) -> tuple[Quest
         fell_back[key] += row.kind == "fallback"
         shown.setdefault(key, row.question.strip())
     # ... then each wording joins the most similar more frequent one, if it is similar enough.
-    groups: dict[str, list[str]] = {}
-    for key, _ in asked.most_common():
-        found = process.extractOne(
-            key, list(groups), scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY
+    groups: list[list[str]] = []
+    heads: list[str] = []  # groups[i][0], to compare with
+    for rank, (key, _) in enumerate(asked.most_common()):
+        found = rank < MAX_GROUPED and process.extractOne(
+            key, heads, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY
         )
-        groups.setdefault(found[0] if found else key, []).append(key)
-    ranked = sorted(groups.values(), key=lambda keys: -sum(asked[k] for k in keys))[:top]
+        if found:
+            groups[found[2]].append(key)
+        else:
+            groups.append([key])
+            heads.append(key)
+    ranked = sorted(groups, key=lambda keys: -sum(asked[k] for k in keys))[:top]
     result = []
     for keys in ranked:
         closest = bot.closest(shown[keys[0]], limit=1)
@@ -191,10 +199,14 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: Any) -> int:
-    """Print the report; 1 when the log cannot be read."""
-    path = args.db or os.environ.get("FAQBOT_LOG_PATH") or DEFAULT_LOG_PATH
+    """Print the report; 1 when the log cannot be read, 2 for bad arguments or settings."""
     if args.days < 1 or args.top < 1:
         print("faqbot report: --days and --top must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        path = args.db or log_settings_from_env(os.environ).path
+    except ValueError as error:
+        print(f"faqbot report: {error}", file=sys.stderr)
         return 2
     try:
         rows = read_questions(path, days=args.days)

@@ -33,9 +33,8 @@ def run(args: argparse.Namespace, context: Any, *, stop: threading.Event | None 
         from slack_bolt.adapter.socket_mode import SocketModeHandler
         from slack_sdk.errors import SlackApiError, SlackClientError
 
-        from adapters.log import DEFAULT_LOG_PATH, DEFAULT_RETENTION_DAYS, QuestionLog
+        from adapters.log import log_settings_from_env
         from adapters.slack.app import build_app, check_token
-        from adapters.web.settings import app_config_from_env
     except ImportError as exc:
         print(f"faqbot slack: {exc.name} is not installed; pip install -e '.[slack]'",
               file=sys.stderr)
@@ -47,10 +46,7 @@ def run(args: argparse.Namespace, context: Any, *, stop: threading.Event | None 
                                 prefix="xoxb-")
         app_token = check_token(env.get("SLACK_APP_TOKEN"), variable="SLACK_APP_TOKEN",
                                 prefix="xapp-")
-        settings = app_config_from_env(env)
-        log = QuestionLog(settings.get("LOG_PATH", DEFAULT_LOG_PATH),
-                          enabled=settings.get("LOG_ENABLED", True),
-                          retention_days=settings.get("LOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+        log = log_settings_from_env(env).open()  # the web face's own settings are not read
         app = build_app(bot=context.load_bot(), log=log, bot_token=bot_token,
                         api_url=env.get("SLACK_API_URL"))
         handler = SocketModeHandler(app, app_token)

@@ -81,8 +81,10 @@ def topics() -> Response:
 
 @bp.get("/healthz")
 def health() -> Response:
-    """Liveness, with the knowledge base's entry count and version."""
-    return _json(services().health)
+    """Liveness, with the knowledge base's entry count and version, and how many questions the
+    log has dropped (it fell behind, or the database refused them) since start."""
+    found = services()
+    return _json({**found.health, "log_dropped": found.log.dropped})
 
 
 def _json(payload: dict[str, Any]) -> Response:

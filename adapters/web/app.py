@@ -25,6 +25,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "RATE_LIMIT": "30/minute",  # POST requests per client
     "RATE_LIMIT_CLOCK": time.monotonic,  # the rate limiter's clock (tests inject one)
     "PROXY_COUNT": 0,  # reverse proxies in front whose X-Forwarded-For/-Proto to trust
+    # (create_server then passes those headers on for ProxyFix, instead of removing them)
     "LOG_PATH": DEFAULT_LOG_PATH,
     "LOG_ENABLED": True,
     "LOG_RETENTION_DAYS": DEFAULT_RETENTION_DAYS,
@@ -38,13 +39,18 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
 def create_app(bot: Bot | None = None, config: Mapping[str, Any] | None = None) -> Flask:
     """Build the web app around ``bot`` (default: loaded from ``KNOWLEDGE``).
 
-    Raises ``ValueError`` for a malformed setting and ``KnowledgeError`` for a broken
-    knowledge base.
+    Raises ``ValueError`` for a malformed setting (or only one of the two Slack settings) and
+    ``KnowledgeError`` for a broken knowledge base.
     """
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(DEFAULT_CONFIG)
     app.config.from_mapping(config or {})
     settings = app.config
+    slack = settings["SLACK_BOT_TOKEN"], settings["SLACK_SIGNING_SECRET"]
+    if any(slack) and not all(slack):
+        missing = "SLACK_SIGNING_SECRET" if slack[0] else "SLACK_BOT_TOKEN"
+        raise ValueError(f"{missing} is not set; Slack's events at POST /slack/events need both"
+                         " SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither, without Slack)")
     if bot is None:
         bot = Bot.from_path(settings["KNOWLEDGE"])
     log = QuestionLog(
@@ -73,7 +79,7 @@ def create_app(bot: Bot | None = None, config: Mapping[str, Any] | None = None) 
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    if settings["SLACK_BOT_TOKEN"] and settings["SLACK_SIGNING_SECRET"]:
+    if all(slack):
         from adapters.slack.http import create_blueprint  # only when Slack is configured
 
         app.register_blueprint(create_blueprint(

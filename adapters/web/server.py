@@ -16,6 +16,10 @@ def create_server(app: Flask, *, host: str, port: int, threads: int) -> Any:
 
     Call ``run()`` to serve and ``close()`` to stop; ``effective_port`` is the bound port.
     Raises ``OSError`` when the address cannot be bound.
+
+    Proxy headers (X-Forwarded-For, Forwarded, ...) are removed before the app sees them,
+    unless the app's ``PROXY_COUNT`` says proxies are in front: then they are passed on as
+    sent and the app's ProxyFix alone decides which hops to trust.
     """
     return create_waitress_server(
         app,
@@ -24,5 +28,5 @@ def create_server(app: Flask, *, host: str, port: int, threads: int) -> Any:
         threads=threads,
         ident="faqbot",
         max_request_body_size=MAX_BODY_BYTES,
-        clear_untrusted_proxy_headers=True,
+        clear_untrusted_proxy_headers=not app.config.get("PROXY_COUNT"),
     )

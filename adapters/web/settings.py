@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.log import log_settings_from_env, parse_positive, read_variables
 from adapters.web.ratelimit import Rate
 
 
@@ -16,22 +17,6 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 4
-
-
-def _boolean(text: str) -> bool:
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("expected true or false")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError("expected a whole number of at least 1")
-    return value
 
 
 def _port(text: str) -> int:
@@ -63,9 +48,6 @@ _APP_VARIABLES: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "FAQBOT_FRAME_ANCESTORS": ("FRAME_ANCESTORS", str.strip),
     "FAQBOT_RATE_LIMIT": ("RATE_LIMIT", _rate),
     "FAQBOT_PROXY_COUNT": ("PROXY_COUNT", _non_negative),
-    "FAQBOT_LOG_PATH": ("LOG_PATH", str),
-    "FAQBOT_LOG_ENABLED": ("LOG_ENABLED", _boolean),
-    "FAQBOT_LOG_RETENTION_DAYS": ("LOG_RETENTION_DAYS", _positive),
     "SLACK_BOT_TOKEN": ("SLACK_BOT_TOKEN", str.strip),
     "SLACK_SIGNING_SECRET": ("SLACK_SIGNING_SECRET", str.strip),
     "SLACK_API_URL": ("SLACK_API_URL", str.strip),
@@ -73,33 +55,25 @@ _APP_VARIABLES: Mapping[str, tuple[str, Callable[[str], Any]]] = {
 _SERVER_VARIABLES: Mapping[str, tuple[str, Callable[[str], Any]]] = {
     "FAQBOT_HOST": ("host", str.strip),
     "FAQBOT_PORT": ("port", _port),
-    "FAQBOT_THREADS": ("threads", _positive),
+    "FAQBOT_THREADS": ("threads", parse_positive),
 }
 
 
-def _read(
-    environ: Mapping[str, str], variables: Mapping[str, tuple[str, Callable[[str], Any]]]
-) -> dict[str, Any]:
-    values = {}
-    for variable, (key, parse) in variables.items():
-        text = environ.get(variable, "")
-        if not text.strip():
-            continue
-        try:
-            values[key] = parse(text)
-        except ValueError as error:
-            raise ValueError(f"{variable}={text!r}: {error}") from None
-    return values
-
-
 def app_config_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
-    """The ``create_app`` settings given by ``environ``; unset or empty variables are left out.
+    """The ``create_app`` settings given by ``environ``; unset or empty variables are left out,
+    except the question log's, which are always given (read by :func:`log_settings_from_env`).
 
     Raises ``ValueError`` naming the variable when a value cannot be read.
     """
-    return _read(environ, _APP_VARIABLES)
+    log = log_settings_from_env(environ)
+    return {
+        **read_variables(environ, _APP_VARIABLES),
+        "LOG_PATH": log.path,
+        "LOG_ENABLED": log.enabled,
+        "LOG_RETENTION_DAYS": log.retention_days,
+    }
 
 
 def server_settings_from_env(environ: Mapping[str, str]) -> ServerSettings:
     """``FAQBOT_HOST``, ``FAQBOT_PORT`` and ``FAQBOT_THREADS``; raises ``ValueError`` like above."""
-    return ServerSettings(**_read(environ, _SERVER_VARIABLES))
+    return ServerSettings(**read_variables(environ, _SERVER_VARIABLES))

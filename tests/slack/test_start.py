@@ -93,6 +93,7 @@ def test_importing_the_command_does_not_import_slack():
     ("SLACK_APP_TOKEN", BOT_TOKEN, "SLACK_APP_TOKEN must start with xapp- (it starts with xoxb-)"),
     ("SLACK_BOT_TOKEN", "xoxb-rejected", "SLACK_BOT_TOKEN was rejected by auth.test"),
     ("FAQBOT_LOG_RETENTION_DAYS", "0", "FAQBOT_LOG_RETENTION_DAYS='0'"),
+    ("FAQBOT_LOG_ENABLED", "maybe", "FAQBOT_LOG_ENABLED='maybe': expected true or false"),
 ])
 def test_faqbot_slack_refuses_to_start_with_one_line_naming_the_variable(
         environment, bot, capsys, variable, value, error):
@@ -104,6 +105,15 @@ def test_faqbot_slack_refuses_to_start_with_one_line_naming_the_variable(
     stderr = capsys.readouterr().err
     assert stderr.startswith(f"faqbot slack: {error}") and stderr.count("\n") == 1
     assert BOT_TOKEN not in stderr and APP_TOKEN not in stderr
+
+
+def test_the_web_faces_own_settings_do_not_stop_the_slack_face(environment, bot, capsys):
+    environment.setenv("FAQBOT_RATE_LIMIT", "bogus")
+    environment.setenv("FAQBOT_PROXY_COUNT", "-1")
+    assert run(argparse.Namespace(), SimpleNamespace(load_bot=lambda: bot)) == 2
+    # It got as far as connecting: the stand-in rejects every app token.
+    assert capsys.readouterr().err == \
+        "faqbot slack: SLACK_APP_TOKEN was rejected by Slack: invalid_auth\n"
 
 
 def test_a_rejected_app_token_is_one_line_naming_it(environment, bot, standin, capsys):

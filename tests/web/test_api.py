@@ -88,7 +88,23 @@ def test_health_gives_the_entry_count_and_version(client, bot):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "entries": len(bot.knowledge.entries),
-                                   "version": bot.knowledge.version}
+                                   "version": bot.knowledge.version, "log_dropped": 0}
+
+
+def test_health_reports_the_questions_the_log_dropped(app, client):
+    app.extensions["faqbot"].log.dropped = 3
+    assert client.get("/healthz").get_json()["log_dropped"] == 3
+
+
+def test_a_lone_surrogate_in_a_question_or_comment_is_stored_replaced(app, client):
+    reply_id = ask(client, "hi \ud800").get_json()["reply_id"]
+    response = client.post("/api/feedback", json={"reply_id": reply_id, "helpful": False,
+                                                  "comment": "no \udfff"})
+    assert response.status_code == 204
+    reply_id_later = ask(client, "how long is the hpm fellowship?").get_json()["reply_id"]
+    rows = read_questions(app.config["LOG_PATH"])
+    assert [(row.reply_id, row.question, row.comment) for row in rows] == [
+        (reply_id, "hi ?", "no ?"), (reply_id_later, "how long is the hpm fellowship?", None)]
 
 
 def test_the_app_loads_the_knowledge_named_in_its_settings_when_given_no_bot(tmp_path):

@@ -55,9 +55,14 @@ def test_with_both_slack_settings_the_slack_blueprint_is_built_from_them(make_ap
         make_app(SLACK_BOT_TOKEN="xoxb-123-456-abc", SLACK_SIGNING_SECRET="not hex!")
 
 
-def test_one_slack_setting_alone_adds_nothing(make_app):
-    app = make_app(SLACK_BOT_TOKEN="xoxb-123-456-abc")
-    assert app.test_client().post("/slack/events").status_code == 404
+@pytest.mark.parametrize("given, missing", [
+    ({"SLACK_BOT_TOKEN": "xoxb-123-456-abc"}, "SLACK_SIGNING_SECRET"),
+    ({"SLACK_SIGNING_SECRET": "cafe"}, "SLACK_BOT_TOKEN"),
+])
+def test_one_slack_setting_alone_is_refused_naming_the_other(make_app, given, missing):
+    with pytest.raises(ValueError, match=f"^{missing} is not set") as raised:
+        make_app(**given)
+    assert "\n" not in str(raised.value)
 
 
 def test_a_malformed_rate_limit_is_refused_at_creation(make_app):

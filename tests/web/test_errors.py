@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.log import read_questions
 from bot import MAX_QUESTION_CHARS
 
 
@@ -104,30 +105,50 @@ def test_an_unexpected_failure_is_a_json_500_without_details(bot, client, monkey
     assert b"secret internals" not in response.data
 
 
+# Text may hold lone surrogates ("\ud800"), which JSON can carry but UTF-8 cannot encode.
+# (st.text never draws them, hence the list of characters.)
+texts = st.text(max_size=50) | st.lists(
+    st.characters() | st.characters(categories=["Cs"]), max_size=50).map("".join)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50),
+    st.none() | st.booleans() | st.integers() | st.floats() | texts,
     lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    | st.dictionaries(texts, children, max_size=4),
     max_leaves=12,
 )
 bodies = (
     st.binary(max_size=300)
     | json_values.map(lambda value: json.dumps(value).encode())
     | st.fixed_dictionaries(
-        {"message": json_values | st.text(max_size=300)},
+        {"message": json_values | texts | st.text(max_size=300)},
         optional={"session_id": json_values, "comment": json_values, "helpful": json_values,
                   "reply_id": json_values},
     ).map(lambda value: json.dumps(value).encode())
 )
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=bodies, path=st.sampled_from(["/api/chat", "/api/feedback"]),
-       content_type=st.sampled_from(["application/json", "text/plain", "multipart/form-data"]))
-def test_nothing_a_client_sends_yields_a_500(make_app, body, path, content_type):
-    client = make_app(RATE_LIMIT="1000000/second", LOG_ENABLED=False).test_client()
-    response = client.post(path, data=body, content_type=content_type)
-    assert response.status_code in (200, 204, 400, 404)
-    if response.status_code >= 400:
-        assert response.mimetype == "application/json" and response.get_json()["error"]
+def test_nothing_a_client_sends_yields_a_500_and_the_log_keeps_working(make_app, tmp_path):
+    log_path = tmp_path / "fuzzed.sqlite3"
+    client = make_app(RATE_LIMIT="1000000/second", LOG_PATH=log_path).test_client()
+    reply_ids = []
+
+    @settings(max_examples=300, deadline=None)
+    @given(body=bodies, path=st.sampled_from(["/api/chat", "/api/feedback"]),
+           content_type=st.sampled_from(["application/json", "text/plain",
+                                         "multipart/form-data"]))
+    def post(body, path, content_type):
+        response = client.post(path, data=body, content_type=content_type)
+        assert response.status_code in (200, 204, 400, 404)
+        if response.status_code == 200:
+            reply_ids.append(response.get_json()["reply_id"])
+        if response.status_code >= 400:
+            assert response.mimetype == "application/json" and response.get_json()["error"]
+
+    post()
+    # Feedback on a real reply too, with a comment UTF-8 cannot encode.
+    reply_id = client.post("/api/chat", json={"message": "hi \ud800"}).get_json()["reply_id"]
+    assert client.post("/api/feedback", json={"reply_id": reply_id, "helpful": False,
+                                              "comment": "\udfff"}).status_code == 204
+    # The log's writer is still alive: a normal question asked afterwards is stored.
+    last = client.post("/api/chat", json={"message": "how long is the hpm fellowship?"})
+    stored = [row.reply_id for row in read_questions(log_path)]
+    assert stored == [*reply_ids, reply_id, last.get_json()["reply_id"]]

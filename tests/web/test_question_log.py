@@ -186,3 +186,35 @@ def test_closing_stores_what_is_pending(tmp_path):
 def test_feedback_right_after_recording_finds_the_reply(log):
     for _ in range(20):
         assert log.feedback(record(log), helpful=True)
+
+
+def test_text_that_is_not_valid_unicode_is_stored_with_a_replacement(log):
+    reply_id = record(log, "hi \ud800 there")
+    assert log.feedback(reply_id, helpful=False, comment="bad \udfff answer")
+    [row] = read_questions(log.path)
+    assert (row.question, row.comment) == ("hi ? there", "bad ? answer")
+
+
+def test_a_row_that_cannot_be_stored_is_dropped_alone_and_the_writer_lives_on(log, monkeypatch):
+    # A row SQLite refuses with something other than sqlite3.Error (here UnicodeEncodeError).
+    monkeypatch.setattr("adapters.log.redact", lambda text: text.replace("bad", "\ud800"))
+    with log._database_lock:  # the three rows reach the writer in one batch
+        good = record(log, "a good question")
+        record(log, "a bad question")
+        also = record(log, "another good question")
+    log.flush()
+    assert log.dropped == 1
+    later = record(log, "a question asked later")
+    assert [row.reply_id for row in read_questions(log.path)] == [good, also, later]
+
+
+def test_a_failing_purge_does_not_stop_the_writer(log, clock, monkeypatch):
+    def broken():
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(log, "_delete_old", broken)
+    clock.advance(2 * 3600)  # a purge is due
+    first = record(log)
+    log.flush()
+    second = record(log)
+    assert [row.reply_id for row in read_questions(log.path)] == [first, second]

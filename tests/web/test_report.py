@@ -132,3 +132,34 @@ def test_a_missing_or_foreign_log_is_a_one_line_error(bot, tmp_path, capsys):
     assert run_report(bot, "--db", str(tmp_path / "junk.sqlite3")) == 1
     error = capsys.readouterr().err
     assert "is not a readable question log" in error and len(error.strip().splitlines()) == 1
+
+
+def test_a_bad_log_variable_is_a_one_line_error_unless_db_is_given(bot, log_path, capsys,
+                                                                    monkeypatch):
+    monkeypatch.setenv("FAQBOT_LOG_PATH", str(log_path))
+    monkeypatch.setenv("FAQBOT_LOG_RETENTION_DAYS", "0")
+    assert run_report(bot) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("faqbot report: FAQBOT_LOG_RETENTION_DAYS='0': ")
+    assert len(error.strip().splitlines()) == 1
+    assert run_report(bot, "--db", str(log_path)) == 0
+
+
+def test_grouping_thousands_of_distinct_questions_takes_well_under_a_second(bot):
+    import random
+
+    from adapters.log import LoggedQuestion
+
+    words = ("fellowship visa salary board exam hospice pain opioid nausea family meeting "
+             "rotation research elective pediatric geriatric interview letter match billing "
+             "burnout ethics sedation delirium dyspnea grief").split()
+    chooser = random.Random(7)
+    rows = [
+        LoggedQuestion(f"r{n}", 0.0, "web", "s", f"{n} " + " ".join(chooser.sample(words, 5)),
+                       "fallback", None, 0.1, None, None)
+        for n in range(4000)
+    ]
+    started = time.perf_counter()
+    result = report.build_report(rows, bot)
+    assert time.perf_counter() - started < 1.5
+    assert len(result.unanswered) == report.DEFAULT_TOP

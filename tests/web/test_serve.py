@@ -9,12 +9,15 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from adapters.log import read_questions
+from adapters.log import DEFAULT_LOG_PATH, read_questions
+from adapters.web.server import create_server
 from adapters.web.settings import ServerSettings, app_config_from_env, server_settings_from_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +43,8 @@ def serve(*arguments, env=None):
 
 
 def test_nothing_set_means_the_defaults():
-    assert app_config_from_env({}) == {}
+    assert app_config_from_env({}) == {
+        "LOG_PATH": DEFAULT_LOG_PATH, "LOG_ENABLED": True, "LOG_RETENTION_DAYS": 90}
     assert server_settings_from_env({}) == ServerSettings("127.0.0.1", 8000, 4)
 
 
@@ -145,3 +149,40 @@ def test_a_terminated_server_stores_the_questions_it_answered(tmp_path):
         process.communicate(timeout=10)
     assert process.returncode == 0
     assert [row.reply_id for row in read_questions(log_path)] == [reply_id]
+
+
+def test_one_slack_variable_alone_is_a_one_line_error():
+    process = serve(env={"SLACK_BOT_TOKEN": "xoxb-123-456-abc", "SLACK_SIGNING_SECRET": ""})
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and out == ""
+    assert err.startswith("faqbot serve: SLACK_SIGNING_SECRET is not set")
+    assert len(err.strip().splitlines()) == 1
+
+
+def post_through(url, forwarded_for):
+    request = urllib.request.Request(
+        url + "api/chat", data=b'{"message": "hi"}',
+        headers={"Content-Type": "application/json", "X-Forwarded-For": forwarded_for},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("proxy_count", [0, 1])
+def test_the_real_server_hands_forwarded_addresses_to_the_app_only_behind_a_proxy(
+        make_app, proxy_count):
+    app = make_app(PROXY_COUNT=proxy_count, RATE_LIMIT="2/minute", LOG_ENABLED=False)
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.effective_port}/"
+        statuses = [post_through(url, f"198.51.100.{n}") for n in range(1, 5)]
+    finally:
+        server.close()
+        thread.join(timeout=10)
+    # Behind a proxy each forwarded address has its own limit; without one, they are forged.
+    assert statuses == ([200] * 4 if proxy_count else [200, 200, 429, 429])
