@@ -109,8 +109,7 @@ class _Prepared:
             return 0.0, 0.0
         touch = self.touch
         if self.gain is not None:
-            gain = self.gain
-            return sum(gain[k] for k in hit), sum(touch[k] for k in hit)
+            return sum(map(self.gain.__getitem__, hit)), sum(map(touch.__getitem__, hit))
         best: dict[int, float] = {}
         for known in hit:
             for position, similarity in self.owners[known]:
@@ -118,7 +117,7 @@ class _Prepared:
                     best[position] = similarity
         weights = self.weights
         return (sum(weights[p] * s for p, s in best.items()),
-                sum(touch[k] for k in hit))
+                sum(map(touch.__getitem__, hit)))
 
 
 def _single_owner_gains(query: Sequence[_QueryToken],
