@@ -144,8 +144,18 @@ class _WordTable:
         self._longest = max(map(len, self.canonical), default=0)
 
     def replace(self, words: list[str]) -> list[str]:
-        if self._openers.isdisjoint(words):
-            return words
+        """Replace variants until none is left ("academia center" -> "academic center" ->
+        "academic"), so normalising twice gives what normalising once gave."""
+        for _ in range(4):
+            if self._openers.isdisjoint(words):
+                return words
+            replaced = self._replace_once(words)
+            if replaced == words:
+                return words
+            words = replaced
+        return words
+
+    def _replace_once(self, words: list[str]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(words):

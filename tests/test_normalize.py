@@ -190,3 +190,10 @@ def test_index_and_query_meet_on_the_same_ground(shipped):
         "how long is the hospice and palliative medicine fellowship")
     assert shipped.text("Do peds pall care docs exist") == shipped.text(
         "do pediatric palliative physicians exist")
+
+
+def test_a_replacement_that_forms_another_variant_is_replaced_too():
+    """Found by hypothesis: "academia center" -> "academic center" -> "academic"."""
+    normalizer = Normalizer(synonyms=[Synonym("academic", ("academia", "academic center"))])
+    assert normalizer.words("ACADEMIA:CENTER") == ["academic"]
+    assert normalizer.words(" ".join(normalizer.words("academia center"))) == ["academic"]
