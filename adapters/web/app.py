@@ -15,7 +15,7 @@ from adapters.web.errors import register_error_handlers
 from adapters.web.headers import install_headers
 from adapters.web.ratelimit import Rate, RateLimiter
 from adapters.web.state import Services, install, services_of
-from bot import Bot
+from bot import MAX_QUESTION_CHARS, Bot
 
 #: Every setting ``create_app`` reads, with its default; ``config`` overrides any of them.
 DEFAULT_CONFIG: Mapping[str, Any] = {
@@ -68,7 +68,8 @@ def create_app(bot: Bot | None = None, config: Mapping[str, Any] | None = None) 
             "entries": len(bot.knowledge.entries),
             "version": bot.knowledge.version,
         },
-        topics={"topics": [starter.to_dict() for starter in bot.starters()]},
+        topics={"topics": [starter.to_dict() for starter in bot.starters()],
+                "max_message_chars": MAX_QUESTION_CHARS},
     ))
     origins = settings["ALLOWED_ORIGINS"]
     install_headers(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.log import read_questions
+from bot import MAX_QUESTION_CHARS
 
 REPLY_FIELDS = {"kind", "id", "confidence", "text", "suggestions", "sources", "session_id",
                 "reply_id"}
@@ -78,10 +79,11 @@ def test_with_the_log_switched_off_nothing_is_stored_and_feedback_is_accepted(ma
     assert not app.config["LOG_PATH"].exists()
 
 
-def test_topics_are_the_bots_starter_questions(client, bot):
+def test_topics_are_the_bots_starter_questions_with_the_message_limit(client, bot):
     response = client.get("/api/topics")
     assert response.status_code == 200
-    assert response.get_json() == {"topics": [s.to_dict() for s in bot.starters()]}
+    assert response.get_json() == {"topics": [s.to_dict() for s in bot.starters()],
+                                   "max_message_chars": MAX_QUESTION_CHARS}
 
 
 def test_health_gives_the_entry_count_and_version(client, bot):

@@ -21,6 +21,7 @@ import pytest
 
 from adapters.web import close_app, create_app
 from adapters.web.server import create_server
+from bot import MAX_QUESTION_CHARS
 
 pytestmark = pytest.mark.browser
 
@@ -148,6 +149,7 @@ def test_ask_follow_a_chip_give_a_thumbs_up_and_find_it_in_the_log(page, site, b
     expect(welcome).to_contain_text("careers in hospice and palliative medicine")
     for starter in bot.starters():
         expect(welcome.get_by_role("button", name=starter.question)).to_be_visible()
+    expect(question_box).to_have_attribute("maxlength", str(MAX_QUESTION_CHARS))
 
     question_box.fill(QUESTION)
     question_box.press("Enter")

@@ -17,7 +17,6 @@
     topics: new URL("api/topics", BASE).href,
   };
   const SESSION_KEY = "hpmfaq-session:" + BASE.href;
-  const MAX_CHARS = 1000;
   const TIMEOUT_MS = 15000;
   const SAFE_PROTOCOLS = ["http:", "https:", "mailto:"];
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -164,7 +163,7 @@
   ]);
   typing.hidden = true;
   const input = el("textarea", {
-    id: "hpmfaq-input", rows: "2", maxlength: String(MAX_CHARS), autocomplete: "off",
+    id: "hpmfaq-input", rows: "2", autocomplete: "off",
     placeholder: "Ask about training, jobs, AAHPM\u2026",
   });
   const form = el("form", { class: "composer" }, [
@@ -333,6 +332,7 @@
     try {
       const response = await fetch(API.topics);
       const data = await response.json();
+      if (data.max_message_chars) input.maxLength = data.max_message_chars;  // the core's limit
       if (data.topics.length) message.append(chips("You could ask", data.topics));
     } catch (error) {
       /* the welcome stands without starters; a failed question will say what is wrong */
