@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,19 @@ SAFETY_SCAN_CHARS = 20 * MAX_QUESTION_CHARS
 
 HELP_INTENT = "help"
 FALLBACK = "fallback"  # the matcher's target for examples of what the bot does not cover
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\.{2,}\s*|\s+-+\s+|\s+—\s+")
+
+
+def _last_question(text: str) -> str | None:
+    """The last sentence with a question mark (else the last sentence) of a message of
+    several sentences, or ``None`` for a message of one."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if surface_words(s)]
+    if len(sentences) < 2:
+        return None
+    asked = [s for s in sentences if "?" in s]
+    return (asked or sentences)[-1]
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,12 @@ class Bot:
             return self._fallback(()), State(topic=state.topic)
         matches = self.matcher.match(text, limit=8)
         decision = self._decide(matches)
+        if decision != "answer":  # a question at the end of a story is read on its own
+            question = _last_question(text)
+            if question is not None:
+                alone = self.matcher.match(question, limit=8)
+                if self._decide(alone) == "answer":
+                    matches, decision = alone, "answer"
         if decision != "answer" and state.topic is not None and self.matcher.knows_all(text):
             topic = self.knowledge.entry(state.topic)
             if topic is not None:  # a follow-up is about the topic or one of its neighbours

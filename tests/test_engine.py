@@ -462,3 +462,17 @@ def test_pain_management_is_a_clinical_career_topic_not_leadership(bot):
     """'management' alone is not 'director': the issue's own example of a career question."""
     reply = bot.reply(None, "how do palliative doctors manage pain?")
     assert reply.kind == "answer" and reply.id != "leadership-roles"
+
+
+@pytest.mark.parametrize(("story", "expected"), [
+    ("I rotated through oncology last month and saw the palliative team in action, which "
+     "honestly changed how I think about medicine. How many years is the palliative fellowship?",
+     "fellowship-length"),
+    ("So I am an MS3 who keeps going back and forth between a bunch of specialties and my "
+     "advisor is no help at all. Where do HPM physicians work?", "practice-settings"),
+])
+def test_a_question_at_the_end_of_a_story_is_answered(story, expected):
+    uncached = Bot(Bot.from_path().knowledge, cache_size=0)
+    assert uncached.matcher.match(story)[0].confidence < uncached.policy.clarify  # the story alone
+    reply = uncached.reply(None, story)
+    assert (reply.kind, reply.id) == ("answer", expected)
