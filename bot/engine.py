@@ -152,7 +152,7 @@ class Bot:
             question = _last_question(text)
             if question is not None:
                 alone = self.matcher.match(question, limit=8)
-                if self._decide(alone) == "answer":
+                if self._decide(alone) == "answer" and alone[0].confidence >= self.policy.sure:
                     matches, decision = alone, "answer"
         if decision != "answer" and state.topic is not None and self.matcher.knows_all(text):
             topic = self.knowledge.entry(state.topic)
