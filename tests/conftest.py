@@ -18,6 +18,19 @@ def bot() -> Bot:
     return Bot.from_path()
 
 
+class FakeClock:
+    """A clock the test moves by hand: no sleeping."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def shared_file(*parts: str) -> Path:
     """A file of ../shared, or skip the test: a user's own clone does not have it."""
     path = SHARED.joinpath(*parts)

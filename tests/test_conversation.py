@@ -7,19 +7,7 @@ import threading
 import pytest
 
 from bot.conversation import REJECT, SessionStore, State, pick_choice
-
-
-class FakeClock:
-    """A clock the test moves by hand: no sleeping."""
-
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.conftest import FakeClock
 
 
 def topic(name: str) -> State:
