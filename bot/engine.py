@@ -133,9 +133,11 @@ class Bot:
 
     # -- the way of one question -------------------------------------------------------------------
     def _respond(self, text: str, state: State, *, screened: str) -> tuple[Reply, State]:
-        if not surface_words(text):
+        screened_words = " ".join(surface_words(screened))  # read once for the screens
+        words = screened_words if screened == text else " ".join(surface_words(text))
+        if not words:
             return self._help(), State(topic=state.topic)
-        rule = self._safety.check(screened)  # before anything else, pending choices included
+        rule = self._safety.check_words(screened_words)  # before anything else, pending choices included
         if rule is not None:
             return self._safety_reply(rule), State(topic=state.topic)
         if state.choices:
@@ -144,7 +146,7 @@ class Bot:
                 return self._fallback((), rephrase=True), State(topic=state.topic)
             if picked is not None:
                 return self._answer(state.choices[picked], 1.0), State(topic=state.choices[picked])
-        if self._scope.outside(text):
+        if self._scope.outside_words(words):
             return self._fallback(()), State(topic=state.topic)
         matches = self.matcher.match(text, limit=8)
         decision = self._decide(matches)

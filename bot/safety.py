@@ -46,9 +46,10 @@ class SafetyScreen:
 
     def check(self, text: str) -> str | None:
         """The id of the safety rule ``text`` triggers, or ``None``."""
-        if not self._rules:
-            return None
-        words = " ".join(surface_words(text))
+        return self.check_words(" ".join(surface_words(text)))
+
+    def check_words(self, words: str) -> str | None:
+        """:meth:`check` for text already turned into :func:`surface_words`, space-joined."""
         for rule in self._rules:
             if rule.fires(words):
                 return rule.id
@@ -63,7 +64,10 @@ class ScopeScreen:
         self._own = phrase_pattern(scope.own_field)
 
     def outside(self, text: str) -> bool:
+        return self.outside_words(" ".join(surface_words(text)))
+
+    def outside_words(self, words: str) -> bool:
+        """:meth:`outside` for text already turned into :func:`surface_words`, space-joined."""
         if self._other is None:
             return False
-        words = " ".join(surface_words(text))
         return bool(self._other.search(words)) and not self._own.search(words)
