@@ -189,15 +189,44 @@ class _Abbreviations:
         return self._pattern.sub(lambda m: self._canonical[m.group(0)], text)
 
 
-def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """A regex finding any of ``phrases`` as whole words in :func:`surface_words` text.
+@dataclass(frozen=True)
+class Phrases:
+    """Some phrases, found as whole words in space-joined :func:`surface_words` text.
 
     A phrase ending in ``*`` also matches longer words (``suicid*`` matches ``suicidal``).
+    The regex runs only when, for some phrase, its longest whole word (or, for a one-word
+    phrase with ``*``, a word with its start) is there: most messages skip it.
     """
-    alternatives = []
-    for phrase in phrases:
-        prefix = phrase.rstrip().endswith("*")
-        words = " ".join(surface_words(phrase.rstrip("* ")))
-        if words:
-            alternatives.append(re.escape(words) + (r"\w*" if prefix else ""))
-    return re.compile(rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)")
+
+    pattern: re.Pattern[str]
+    keys: frozenset[str]       # each phrase's longest whole word
+    prefixes: tuple[str, ...]  # the one-word phrases with "*"
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Phrases:
+        alternatives, keys, prefixes = [], set(), []
+        for phrase in phrases:
+            prefix = phrase.rstrip().endswith("*")
+            words = surface_words(phrase.rstrip("* "))
+            if not words:
+                continue
+            alternatives.append(re.escape(" ".join(words)) + (r"\w*" if prefix else ""))
+            whole = words[:-1] if prefix else words
+            if whole:
+                keys.add(max(whole, key=len))
+            else:
+                prefixes.append(words[0])
+        pattern = re.compile(rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)")
+        return cls(pattern, frozenset(keys), tuple(prefixes))
+
+    def search(self, words: str, present: frozenset[str]) -> bool:
+        """Whether ``words`` holds one of the phrases; ``present``: its distinct words (or a
+        superset of them)."""
+        if present.isdisjoint(self.keys) and not (
+                self.prefixes and any(w.startswith(self.prefixes) for w in present)):
+            return False
+        return self.pattern.search(words) is not None
+
+    def remove(self, words: str, present: frozenset[str]) -> str:
+        """``words`` with each of the phrases blanked out."""
+        return self.pattern.sub(" ", words) if self.search(words, present) else words
