@@ -86,6 +86,10 @@ class _Prepared:
     touch: dict[str, float]                                # known token -> its weight x similarity
     gain: dict[str, float] | None                          # known token -> question weight it
                                                            # explains, when each has one owner
+    minor_gain: float                                      # weight of the known function words
+    minor_touch: float                                     # ... and their own weight
+    stretch: float                                         # most a distinctive known token's
+                                                           # touch exceeds the weight it explains
 
     @classmethod
     def of(cls, query: Sequence[_QueryToken], weights: dict[str, float]) -> _Prepared:
@@ -93,14 +97,28 @@ class _Prepared:
         for position, (_, _, near) in enumerate(query):
             for known, similarity in near.items():
                 owners.setdefault(known, []).append((position, similarity))
+        touch = {k: weights[k] * max(s for _, s in v) for k, v in owners.items()}
+        minor = [(weight, token) for token, weight, near in query if near and _minor(token)]
         return cls(
             asked=sum(weight for _, weight, _ in query),
             known=frozenset(owners),
             owners={k: tuple(v) for k, v in owners.items()},
             weights=tuple(weight for _, weight, _ in query),
-            touch={k: weights[k] * max(s for _, s in v) for k, v in owners.items()},
+            touch=touch,
             gain=_single_owner_gains(query, owners),
+            minor_gain=sum(weight for weight, _ in minor),
+            minor_touch=sum(touch[token] for _, token in minor),
+            stretch=max((touch[k] / (weight * s) for token, weight, near in query
+                         if not _minor(token) for k, s in near.items() if weight * s > 0.0),
+                        default=1.0),
         )
+
+    def bound(self, found: float, total: float, *, exponent: float) -> float:
+        """The most a phrasing of own weight ``total`` can score when its distinctive tokens
+        explain at most ``found`` of the question (see :meth:`Matcher._candidates`)."""
+        recall = min((found + self.minor_gain) / self.asked, 1.0)
+        precision = min((found * self.stretch + self.minor_touch) / total, 1.0)
+        return (recall ** exponent) * (precision ** (1.0 - exponent))
 
     def explained(self, tokens: frozenset[str]) -> tuple[float, float]:
         """(question weight these tokens explain, their own weight the question touches)."""
@@ -128,6 +146,28 @@ def _single_owner_gains(query: Sequence[_QueryToken],
     if any(len(near) > 1 for _, _, near in query):
         return None
     return {k: query[v[0][0]][1] * v[0][1] for k, v in owners.items()}
+
+
+def _typo_buckets(words: Iterable[str], *, cutoff: float) -> dict[tuple[int, str], tuple[str, ...]]:
+    """(length, letter) -> the words that may reach ``cutoff`` by ``fuzz.ratio`` against a word
+    of that length beginning with that letter, and those against one ending with it.
+
+    The ratio is at most ``1 - |a - b| / (a + b)`` for lengths ``a`` and ``b``, so only near
+    lengths are kept; a typo rarely spoils both ends of a word, so a word is looked up among
+    those sharing its first letter and among those sharing its last (letters as keys, lengths
+    as keys: "p" for a first letter, "-e" for a last).
+    """
+    spread = 1.0 - cutoff / 100.0
+    buckets: dict[tuple[int, str], list[str]] = {}
+    for word in words:
+        other = len(word)
+        low = math.floor(other * (1.0 - spread) / (1.0 + spread))
+        high = math.ceil(other * (1.0 + spread) / (1.0 - spread)) if spread < 1.0 else 10 * other
+        for size in range(max(low, 1), high + 1):
+            if abs(size - other) <= spread * (size + other) + 1e-9:
+                buckets.setdefault((size, word[0]), []).append(word)
+                buckets.setdefault((size, "-" + word[-1]), []).append(word)
+    return {key: tuple(ws) for key, ws in buckets.items()}
 
 
 @dataclass(frozen=True)
@@ -205,7 +245,7 @@ class Matcher:
             if known and len(variant) >= scoring.fuzzy_min_length:
                 lookup.setdefault(variant, known)
         self._fuzzy_lookup = lookup
-        self._fuzzy_keys = list(lookup)
+        self._typo_buckets = _typo_buckets(lookup, cutoff=scoring.fuzzy_cutoff)
         self._common = max(int(scoring.common_share * len(self._phrasings)), 2 * scoring.rerank)
 
     @property
@@ -228,10 +268,15 @@ class Matcher:
         if prepared.asked <= 0.0:
             return ()
         best: dict[int, tuple[float, int]] = {}
-        for index in self._candidates(query):
+        exponent = self._scoring.recall_exponent
+        for index, found in self._candidates(query):  # best first: most of the rest are skipped
             phrasing = self._phrasings[index]
+            held = best.get(phrasing.target)
+            if held is not None and held[0] >= prepared.bound(found, phrasing.total,
+                                                              exponent=exponent):
+                continue
             score = self._score(prepared, phrasing)
-            if score > best.get(phrasing.target, (0.0, -1))[0]:
+            if score > (held[0] if held else 0.0):
                 best[phrasing.target] = (score, index)
         share = self._scoring.entry_weight
         if share:
@@ -274,25 +319,32 @@ class Matcher:
     def _fuzzy(self, unknown: dict[str, str]) -> dict[str, dict[str, float]]:
         """Up to three known tokens close to each unknown token's word (typos), by RapidFuzz."""
         near: dict[str, dict[str, float]] = {}
+        cutoff = self._scoring.fuzzy_cutoff
         for token, word in unknown.items():
             if len(word) < self._scoring.fuzzy_min_length or _minor(token):
                 continue
-            hits = process.extract(word, self._fuzzy_keys, scorer=fuzz.ratio, processor=None,
-                                   score_cutoff=self._scoring.fuzzy_cutoff, limit=3)
+            scores: dict[str, float] = {}
+            for bucket in ((len(word), word[0]), (len(word), "-" + word[-1])):
+                for key, score, _ in process.extract(
+                        word, self._typo_buckets.get(bucket, ()), scorer=fuzz.ratio,
+                        processor=None, score_cutoff=cutoff, limit=3):
+                    scores[key] = score
             found: dict[str, float] = {}
-            for key, score, _ in hits:
+            for key, score in heapq.nlargest(3, scores.items(), key=lambda hit: hit[1]):
                 for known in self._fuzzy_lookup[key]:
                     found[known] = max(found.get(known, 0.0), score / 100.0)
             if found:
                 near[token] = found
         return near
 
-    def _candidates(self, query: Sequence[_QueryToken]) -> list[int]:
-        """Phrasings sharing a distinctive token with the query, best partial score first.
+    def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
+        """Phrasings sharing a distinctive token with the query, with their partial scores
+        (at least the question weight their distinctive tokens explain), best first.
 
         Tokens are taken rarest first. Once a token is common (in a large share of all
         phrasings) or the postings read reach a budget, later tokens only add to the
-        phrasings already found: the cost of a question stays bounded at any size.
+        phrasings already found (so every partial score is complete): the cost of a question
+        stays bounded at any size.
         """
         terms = sorted(
             ((self._postings.get(known, ()), weight * similarity, known)
@@ -326,10 +378,7 @@ class Matcher:
                 gain = sum(asked.get(t, 0.0) for t in self._phrasings[index].tokens)
                 if gain:
                     partial[index] = gain + tiebreak[index]
-        rerank = self._scoring.rerank
-        if len(partial) <= rerank:
-            return list(partial)
-        return heapq.nlargest(rerank, partial, key=partial.__getitem__)
+        return heapq.nlargest(self._scoring.rerank, partial.items(), key=lambda item: item[1])
 
     def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
         """Words used once in the phrasings that misspell a commoner word ("palliatve")."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matcher import Matcher, Scoring, Target
+from bot.matcher import Matcher, Scoring, Target, _Prepared
 from bot.normalize import Normalizer, Synonym
 
 TARGETS = [
@@ -64,3 +64,38 @@ def test_a_typo_is_read_on_the_word_as_typed_not_its_stem():
                        Target("other", "entry", ("how long is the fellowship",))],
                       normalizer=normalizer)
     assert growing.match("is it grwoing")[0].id == "growth"
+
+
+def _pruning_is_safe(m: Matcher, question: str, context: str | None) -> None:
+    """Every candidate's bound is at least its score: the phrasings skipped could not win."""
+    query = m._query(question, factor=1.0)
+    if context:
+        seen = {token for token, _, _ in query}
+        query += [q for q in m._query(context, factor=0.35) if q[0] not in seen]
+    if not query:
+        return
+    prepared = _Prepared.of(query, m._weights)
+    if prepared.asked <= 0.0:
+        return
+    for index, found in m._candidates(query):
+        phrasing = m._phrasings[index]
+        assert prepared.bound(found, phrasing.total, exponent=0.6) >= (
+            m._score(prepared, phrasing) - 1e-12), (question, phrasing.text)
+
+
+@pytest.mark.parametrize("budget", [2000, 5])
+def test_skipped_phrasings_could_not_have_won(bot, budget):
+    """On the shipped base, questions made of its own words (whole, misspelt, in any order,
+    with or without a previous topic), and a postings budget that truncates."""
+    import random
+
+    m = Matcher(bot.matcher.targets, normalizer=bot.matcher._normalizer, cache_size=0,
+                scoring=Scoring(postings_budget=budget))
+    rng = random.Random(7)
+    words = sorted({w for t in m.targets for p in t.phrasings for w in p.split()})
+    for _ in range(400):
+        picked = rng.sample(words, rng.randint(1, 8))
+        picked = [w[:-2] + w[-1] + w[-2] if len(w) > 5 and rng.random() < 0.3 else w
+                  for w in picked]
+        context = rng.choice([None, rng.choice(m.targets).phrasings[0]])
+        _pruning_is_safe(m, " ".join(picked), context)
