@@ -99,3 +99,14 @@ def test_skipped_phrasings_could_not_have_won(bot, budget):
                   for w in picked]
         context = rng.choice([None, rng.choice(m.targets).phrasings[0]])
         _pruning_is_safe(m, " ".join(picked), context)
+
+
+@pytest.mark.parametrize("question", ["how long is the dellowship", "how long is the fellowshio"])
+def test_a_typo_at_either_end_of_a_word_is_still_found(question):
+    """Typos are looked up among words sharing the first letter and among those sharing the
+    last, so a slip at one end of the word does not hide it."""
+    assert matcher().match(question)[0].id == "length"
+
+
+def test_a_word_spoilt_at_both_ends_is_not_taken_for_a_typo():
+    assert all(m.id != "length" for m in matcher().match("dellowshio"))
