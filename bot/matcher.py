@@ -79,73 +79,79 @@ def _invert(documents: Iterable[tuple[int, frozenset[str]]]) -> dict[str, tuple[
 class _Prepared:
     """A query laid out for scoring many token sets quickly."""
 
-    asked: float                                           # total weight of the question
-    known: frozenset[str]                                  # known tokens the question reaches
-    owners: dict[str, tuple[tuple[int, float], ...]]       # known token -> (query token, similarity)
-    weights: tuple[float, ...]                             # weight of each query token
-    touch: dict[str, float]                                # known token -> its weight x similarity
-    gain: dict[str, float] | None                          # known token -> question weight it
-                                                           # explains, when each has one owner
-    minor_gain: float                                      # weight of the known function words
-    minor_touch: float                                     # ... and their own weight
-    stretch: float                                         # most a distinctive known token's
-                                                           # touch exceeds the weight it explains
+    asked: float                                      # total weight of the question
+    known: frozenset[str]                             # the known tokens it reaches
+    touch: dict[str, float]                           # known token reached -> its weight x similarity
+    gain: dict[str, float] | None                     # known token -> question weight it explains,
+                                                      # when each serves one query token (else None)
+    owners: dict[str, list[tuple[float, int]]]        # known token -> (similarity, query token)
+    weights: tuple[float, ...]                        # weight of each query token
+    minor_gain: float                                 # weight of the known function words
+    minor_touch: float                                # ... and their own weight
+    stretch: float                                    # most a distinctive known token's own weight
+                                                      # exceeds the question weight it serves
 
     @classmethod
     def of(cls, query: Sequence[_QueryToken], weights: dict[str, float]) -> _Prepared:
-        owners: dict[str, list[tuple[int, float]]] = {}
-        for position, (_, _, near) in enumerate(query):
+        touch: dict[str, float] = {}
+        gain: dict[str, float] = {}
+        owners: dict[str, list[tuple[float, int]]] = {}
+        single = True
+        minor_gain = minor_touch = 0.0
+        stretch = 1.0
+        for position, (token, weight, near) in enumerate(query):
+            minor = _minor(token)
+            single = single and len(near) <= 1
             for known, similarity in near.items():
-                owners.setdefault(known, []).append((position, similarity))
-        touch = {k: weights[k] * max(s for _, s in v) for k, v in owners.items()}
-        minor = [(weight, token) for token, weight, near in query if near and _minor(token)]
-        return cls(
-            asked=sum(weight for _, weight, _ in query),
-            known=frozenset(owners),
-            owners={k: tuple(v) for k, v in owners.items()},
-            weights=tuple(weight for _, weight, _ in query),
-            touch=touch,
-            gain=_single_owner_gains(query, owners),
-            minor_gain=sum(weight for weight, _ in minor),
-            minor_touch=sum(touch[token] for _, token in minor),
-            stretch=max((touch[k] / (weight * s) for token, weight, near in query
-                         if not _minor(token) for k, s in near.items() if weight * s > 0.0),
-                        default=1.0),
-        )
+                own = weights[known]
+                if known in owners:
+                    single = False
+                    owners[known].append((similarity, position))
+                    touch[known] = max(touch[known], own * similarity)
+                else:
+                    owners[known] = [(similarity, position)]
+                    touch[known] = own * similarity
+                gain[known] = weight * similarity
+                if minor:
+                    minor_gain += weight
+                    minor_touch += own * similarity
+                elif weight > 0.0:
+                    stretch = max(stretch, own / weight)
+        return cls(asked=sum(weight for _, weight, _ in query), known=frozenset(touch), touch=touch,
+                   gain=gain if single else None, owners=owners,
+                   weights=tuple(weight for _, weight, _ in query), minor_gain=minor_gain,
+                   minor_touch=minor_touch, stretch=stretch)
 
-    def bound(self, found: float, total: float, *, exponent: float) -> float:
-        """The most a phrasing of own weight ``total`` can score when its distinctive tokens
-        explain at most ``found`` of the question (see :meth:`Matcher._candidates`)."""
-        recall = min((found + self.minor_gain) / self.asked, 1.0)
-        precision = min((found * self.stretch + self.minor_touch) / total, 1.0)
-        return (recall ** exponent) * (precision ** (1.0 - exponent))
-
-    def explained(self, tokens: frozenset[str]) -> tuple[float, float]:
-        """(question weight these tokens explain, their own weight the question touches)."""
+    def explains(self, tokens: frozenset[str]) -> float:
+        """The question weight these tokens explain."""
         hit = tokens & self.known
-        if not hit:
-            return 0.0, 0.0
-        touch = self.touch
         if self.gain is not None:
-            return sum(map(self.gain.__getitem__, hit)), sum(map(touch.__getitem__, hit))
+            return sum(map(self.gain.__getitem__, hit))
         best: dict[int, float] = {}
         for known in hit:
-            for position, similarity in self.owners[known]:
+            for similarity, position in self.owners[known]:
                 if similarity > best.get(position, 0.0):
                     best[position] = similarity
         weights = self.weights
-        return (sum(weights[p] * s for p, s in best.items()),
-                sum(map(touch.__getitem__, hit)))
+        return sum(weights[p] * s for p, s in best.items())
 
+    def score(self, tokens: frozenset[str], total: float, *, exponent: float) -> float:
+        """A phrasing's score: the weighted geometric mean of how much of the question its
+        ``tokens`` explain (recall) and how much of their weight ``total`` it touches."""
+        explained = self.explains(tokens)
+        if explained <= 0.0:
+            return 0.0
+        touched = sum(map(self.touch.__getitem__, tokens & self.known))
+        recall = explained / self.asked
+        precision = min(touched / total, 1.0)
+        return (recall ** exponent) * (precision ** (1.0 - exponent))
 
-def _single_owner_gains(query: Sequence[_QueryToken],
-                        owners: dict[str, list[tuple[int, float]]]) -> dict[str, float] | None:
-    """When every known token serves one query token, what each explains; else ``None``."""
-    if any(len(v) > 1 for v in owners.values()):
-        return None
-    if any(len(near) > 1 for _, _, near in query):
-        return None
-    return {k: query[v[0][0]][1] * v[0][1] for k, v in owners.items()}
+    def bound(self, found: float, total: float, *, exponent: float) -> float:
+        """The most :meth:`score` can be for a phrasing of own weight ``total`` whose distinctive
+        tokens explain at most ``found`` (see :meth:`Matcher._candidates`)."""
+        recall = min((found + self.minor_gain) / self.asked, 1.0)
+        precision = min((found * self.stretch + self.minor_touch) / total, 1.0)
+        return (recall ** exponent) * (precision ** (1.0 - exponent))
 
 
 def _typo_buckets(words: Iterable[str], *, cutoff: float) -> dict[tuple[int, str], tuple[str, ...]]:
@@ -275,14 +281,14 @@ class Matcher:
             if held is not None and held[0] >= prepared.bound(found, phrasing.total,
                                                               exponent=exponent):
                 continue
-            score = self._score(prepared, phrasing)
+            score = prepared.score(phrasing.tokens, phrasing.total, exponent=exponent)
             if score > (held[0] if held else 0.0):
                 best[phrasing.target] = (score, index)
         share = self._scoring.entry_weight
         if share:
             best = {
                 t: ((1.0 - share) * score
-                    + share * prepared.explained(self._pooled[t])[0] / prepared.asked, index)
+                    + share * prepared.explains(self._pooled[t]) / prepared.asked, index)
                 for t, (score, index) in best.items()
             }
         ranked = heapq.nlargest(limit, best.items(), key=lambda item: item[1][0])
@@ -395,12 +401,3 @@ class Matcher:
                 if hit is not None and hit[0][0] == token[0]:
                     folds[token] = hit[0]
         return folds
-
-    def _score(self, prepared: _Prepared, phrasing: _Phrasing) -> float:
-        explained, touched = prepared.explained(phrasing.tokens)
-        if explained <= 0.0:
-            return 0.0
-        recall = explained / prepared.asked
-        precision = min(touched / phrasing.total, 1.0)
-        a = self._scoring.recall_exponent
-        return (recall ** a) * (precision ** (1.0 - a))

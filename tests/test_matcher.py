@@ -80,7 +80,7 @@ def _pruning_is_safe(m: Matcher, question: str, context: str | None) -> None:
     for index, found in m._candidates(query):
         phrasing = m._phrasings[index]
         assert prepared.bound(found, phrasing.total, exponent=0.6) >= (
-            m._score(prepared, phrasing) - 1e-12), (question, phrasing.text)
+            prepared.score(phrasing.tokens, phrasing.total, exponent=0.6) - 1e-12), (question, phrasing.text)
 
 
 @pytest.mark.parametrize("budget", [2000, 5])
