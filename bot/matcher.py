@@ -90,6 +90,8 @@ class _Prepared:
     minor_touch: float                                # ... and their own weight
     stretch: float                                    # most a distinctive known token's own weight
                                                       # exceeds the question weight it serves
+    plain: bool                                       # each known token explains just its own
+                                                      # weight (one owner each, no context)
 
     @classmethod
     def of(cls, query: Sequence[_QueryToken], weights: dict[str, float]) -> _Prepared:
@@ -120,7 +122,8 @@ class _Prepared:
         return cls(asked=sum(weight for _, weight, _ in query), known=frozenset(touch), touch=touch,
                    gain=gain if single else None, owners=owners,
                    weights=tuple(weight for _, weight, _ in query), minor_gain=minor_gain,
-                   minor_touch=minor_touch, stretch=stretch)
+                   minor_touch=minor_touch, stretch=stretch,
+                   plain=single and all(touch[k] == g for k, g in gain.items()))
 
     def explains(self, tokens: frozenset[str]) -> float:
         """The question weight these tokens explain."""
@@ -141,10 +144,10 @@ class _Prepared:
         explained = self.explains(tokens)
         if explained <= 0.0:
             return 0.0
-        touched = sum(map(self.touch.__getitem__, tokens & self.known))
-        recall = explained / self.asked
-        precision = min(touched / total, 1.0)
-        return (recall ** exponent) * (precision ** (1.0 - exponent))
+        touched = explained if self.plain else sum(map(self.touch.__getitem__,
+                                                       tokens & self.known))
+        return ((explained / self.asked) ** exponent) * (min(touched / total, 1.0)
+                                                         ** (1.0 - exponent))
 
     def bound(self, found: float, total: float, *, exponent: float) -> float:
         """The most :meth:`score` can be for a phrasing of own weight ``total`` whose distinctive
@@ -345,7 +348,9 @@ class Matcher:
 
     def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
         """Phrasings sharing a distinctive token with the query, with their partial scores
-        (at least the question weight their distinctive tokens explain), best first.
+        (the sum of weight x similarity over the query's distinctive (token, known token) pairs
+        they hold: at least the question weight those explain, and exactly it when each known
+        token serves one query token), best first.
 
         Tokens are taken rarest first. Once a token is common (in a large share of all
         phrasings) or the postings read reach a budget, later tokens only add to the
@@ -378,13 +383,16 @@ class Matcher:
                 for index in partial:
                     if known in phrasings[index].tokens:
                         partial[index] += gain
+        rerank = self._scoring.rerank
         if not partial:  # only function words ("what can you do"): phrasings made of them alone
             asked = {token: weight for token, weight, _ in query}
             for index in self._function_word_phrasings:
                 gain = sum(asked.get(t, 0.0) for t in self._phrasings[index].tokens)
                 if gain:
                     partial[index] = gain + tiebreak[index]
-        return heapq.nlargest(self._scoring.rerank, partial.items(), key=lambda item: item[1])
+            return [(index, 0.0) for index in heapq.nlargest(rerank, partial, key=partial.get)]
+        return [(index, found - tiebreak[index])
+                for index, found in heapq.nlargest(rerank, partial.items(), key=lambda i: i[1])]
 
     def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
         """Words used once in the phrasings that misspell a commoner word ("palliatve")."""

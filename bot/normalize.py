@@ -194,17 +194,18 @@ class Phrases:
     """Some phrases, found as whole words in space-joined :func:`surface_words` text.
 
     A phrase ending in ``*`` also matches longer words (``suicid*`` matches ``suicidal``).
-    The regex runs only when, for some phrase, its longest whole word (or, for a one-word
-    phrase with ``*``, a word with its start) is there: most messages skip it.
+    The regex runs only when one of the phrases' signals is among the message's
+    (see :class:`Signals`): its longest whole word (a function word only if it has nothing
+    else), or the start a one-word phrase with ``*`` asks for. Most messages skip it.
     """
 
     pattern: re.Pattern[str]
-    keys: frozenset[str]       # each phrase's longest whole word
-    prefixes: tuple[str, ...]  # the one-word phrases with "*"
+    signals: frozenset[str]
+    prefixes: frozenset[str]  # the signals that are word starts
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> Phrases:
-        alternatives, keys, prefixes = [], set(), []
+        alternatives, signals, prefixes = [], set(), set()
         for phrase in phrases:
             prefix = phrase.rstrip().endswith("*")
             words = surface_words(phrase.rstrip("* "))
@@ -213,20 +214,45 @@ class Phrases:
             alternatives.append(re.escape(" ".join(words)) + (r"\w*" if prefix else ""))
             whole = words[:-1] if prefix else words
             if whole:
-                keys.add(max(whole, key=len))
+                signals.add(max(whole, key=lambda w: (w not in STOPWORDS, len(w))))
             else:
-                prefixes.append(words[0])
+                prefixes.add(words[0])
         pattern = re.compile(rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)")
-        return cls(pattern, frozenset(keys), tuple(prefixes))
+        return cls(pattern, frozenset(signals | prefixes), frozenset(prefixes))
 
-    def search(self, words: str, present: frozenset[str]) -> bool:
-        """Whether ``words`` holds one of the phrases; ``present``: its distinct words (or a
-        superset of them)."""
-        if present.isdisjoint(self.keys) and not (
-                self.prefixes and any(w.startswith(self.prefixes) for w in present)):
-            return False
-        return self.pattern.search(words) is not None
+    def search(self, words: str, seen: frozenset[str]) -> bool:
+        """Whether ``words`` holds one of the phrases; ``seen``: the signals of ``words`` (or
+        of a text they were cut from) by :class:`Signals` knowing these phrases."""
+        return not seen.isdisjoint(self.signals) and self.pattern.search(words) is not None
 
-    def remove(self, words: str, present: frozenset[str]) -> str:
+    def remove(self, words: str, seen: frozenset[str]) -> str:
         """``words`` with each of the phrases blanked out."""
-        return self.pattern.sub(" ", words) if self.search(words, present) else words
+        return self.pattern.sub(" ", words) if self.search(words, seen) else words
+
+
+class Signals:
+    """What a message shows of some :class:`Phrases`: its words, and the word starts they
+    ask for that its words begin with."""
+
+    _CACHED_WORDS = 65_536
+
+    def __init__(self, phrases: Iterable[Phrases]) -> None:
+        self._prefixes = frozenset().union(*(p.prefixes for p in phrases))
+        self._lengths = tuple(sorted({len(p) for p in self._prefixes}))
+        self._starts: dict[str, tuple[str, ...]] = {}
+
+    def of(self, words: str) -> frozenset[str]:
+        """The signals of space-joined :func:`surface_words`."""
+        found = words.split()
+        if not self._prefixes:
+            return frozenset(found)
+        starts = []
+        for word in found:
+            known = self._starts.get(word)
+            if known is None:
+                if len(self._starts) >= self._CACHED_WORDS:
+                    self._starts.clear()
+                known = self._starts[word] = tuple(
+                    word[:n] for n in self._lengths if word[:n] in self._prefixes)
+            starts.extend(known)
+        return frozenset(found + starts)
