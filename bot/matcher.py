@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,6 +65,13 @@ class Scoring:
 
 
 _QueryToken = tuple[str, float, dict[str, float]]  # token, weight, {known token: similarity}
+
+
+_second = operator.itemgetter(1)
+
+
+def _postings_length(term: tuple[tuple[int, ...], float, str]) -> int:
+    return len(term[0])
 
 
 def _invert(documents: Iterable[tuple[int, frozenset[str]]]) -> dict[str, tuple[int, ...]]:
@@ -229,6 +237,7 @@ class Matcher:
             for t, text, tokens in tokenised
         )
         self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
+        self._tokens = tuple(p.tokens for p in self._phrasings)
         # Among phrasings with equal partial scores, the shorter (the question covers more of it)
         # ranks first: each starts from a tiny amount that shrinks with its total weight.
         self._tiebreak = tuple(1e-9 / p.total for p in self._phrasings)
@@ -347,25 +356,24 @@ class Matcher:
         return near
 
     def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
-        """Phrasings sharing a distinctive token with the query, with their partial scores
-        (the sum of weight x similarity over the query's distinctive (token, known token) pairs
-        they hold: at least the question weight those explain, and exactly it when each known
-        token serves one query token), best first.
+        """Phrasings sharing a distinctive token with the query, with their partial scores,
+        best first. A partial score is the sum of weight x similarity over the query's
+        distinctive (token, known token) pairs the phrasing holds (at least the question weight
+        those explain), plus a vanishing share that ranks shorter phrasings first among equals.
 
         Tokens are taken rarest first. Once a token is common (in a large share of all
         phrasings) or the postings read reach a budget, later tokens only add to the
         phrasings already found (so every partial score is complete): the cost of a question
         stays bounded at any size.
         """
-        terms = sorted(
-            ((self._postings.get(known, ()), weight * similarity, known)
-             for token, weight, near in query if not _minor(token)
-             for known, similarity in near.items()),
-            key=lambda term: len(term[0]),
-        )
+        postings_of = self._postings
+        terms = [(postings_of.get(known, ()), weight * similarity, known)
+                 for token, weight, near in query if near and not _minor(token)
+                 for known, similarity in near.items()]
+        terms.sort(key=_postings_length)
         partial: dict[int, float] = {}
         read = 0
-        phrasings = self._phrasings
+        tokens = self._tokens
         tiebreak = self._tiebreak
         budget = self._scoring.postings_budget
         for postings, gain, known in terms:
@@ -381,7 +389,7 @@ class Matcher:
                         partial[index] += gain
             else:
                 for index in partial:
-                    if known in phrasings[index].tokens:
+                    if known in tokens[index]:
                         partial[index] += gain
         rerank = self._scoring.rerank
         if not partial:  # only function words ("what can you do"): phrasings made of them alone
@@ -391,8 +399,7 @@ class Matcher:
                 if gain:
                     partial[index] = gain + tiebreak[index]
             return [(index, 0.0) for index in heapq.nlargest(rerank, partial, key=partial.get)]
-        return [(index, found - tiebreak[index])
-                for index, found in heapq.nlargest(rerank, partial.items(), key=lambda i: i[1])]
+        return sorted(partial.items(), key=_second, reverse=True)[:rerank]
 
     def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
         """Words used once in the phrasings that misspell a commoner word ("palliatve")."""
