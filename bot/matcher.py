@@ -100,17 +100,23 @@ class _Prepared:
                                                       # exceeds the question weight it serves
     plain: bool                                       # each known token explains just its own
                                                       # weight (one owner each, no context)
+    minor: frozenset[str]                             # the known function words
+    exponent: float                                   # the recall exponent of the scoring
 
     @classmethod
-    def of(cls, query: Sequence[_QueryToken], weights: dict[str, float]) -> _Prepared:
+    def of(cls, query: Sequence[_QueryToken], weights: dict[str, float], *,
+           exponent: float) -> _Prepared:
         touch: dict[str, float] = {}
         gain: dict[str, float] = {}
         owners: dict[str, list[tuple[float, int]]] = {}
         single = True
         minor_gain = minor_touch = 0.0
         stretch = 1.0
+        minor_known: set[str] = set()
         for position, (token, weight, near) in enumerate(query):
             minor = _minor(token)
+            if minor:
+                minor_known.update(near)
             single = single and len(near) <= 1
             for known, similarity in near.items():
                 own = weights[known]
@@ -131,7 +137,8 @@ class _Prepared:
                    gain=gain if single else None, owners=owners,
                    weights=tuple(weight for _, weight, _ in query), minor_gain=minor_gain,
                    minor_touch=minor_touch, stretch=stretch,
-                   plain=single and all(touch[k] == g for k, g in gain.items()))
+                   plain=single and all(touch[k] == g for k, g in gain.items()),
+                   minor=frozenset(minor_known), exponent=exponent)
 
     def explains(self, tokens: frozenset[str]) -> float:
         """The question weight these tokens explain."""
@@ -146,7 +153,7 @@ class _Prepared:
         weights = self.weights
         return sum(weights[p] * s for p, s in best.items())
 
-    def score(self, tokens: frozenset[str], total: float, *, exponent: float) -> float:
+    def score(self, tokens: frozenset[str], total: float) -> float:
         """A phrasing's score: the weighted geometric mean of how much of the question its
         ``tokens`` explain (recall) and how much of their weight ``total`` it touches."""
         explained = self.explains(tokens)
@@ -154,15 +161,15 @@ class _Prepared:
             return 0.0
         touched = explained if self.plain else sum(map(self.touch.__getitem__,
                                                        tokens & self.known))
-        return ((explained / self.asked) ** exponent) * (min(touched / total, 1.0)
-                                                         ** (1.0 - exponent))
+        return ((explained / self.asked) ** self.exponent) * (min(touched / total, 1.0)
+                                                              ** (1.0 - self.exponent))
 
-    def bound(self, found: float, total: float, *, exponent: float) -> float:
+    def bound(self, found: float, total: float) -> float:
         """The most :meth:`score` can be for a phrasing of own weight ``total`` whose distinctive
         tokens explain at most ``found`` (see :meth:`Matcher._candidates`)."""
         recall = min((found + self.minor_gain) / self.asked, 1.0)
         precision = min((found * self.stretch + self.minor_touch) / total, 1.0)
-        return (recall ** exponent) * (precision ** (1.0 - exponent))
+        return (recall ** self.exponent) * (precision ** (1.0 - self.exponent))
 
 
 def _typo_buckets(words: Iterable[str], *, cutoff: float) -> dict[tuple[int, str], tuple[str, ...]]:
@@ -238,6 +245,8 @@ class Matcher:
         )
         self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
         self._tokens = tuple(p.tokens for p in self._phrasings)
+        self._totals = tuple(p.total for p in self._phrasings)
+        self._target_of = tuple(p.target for p in self._phrasings)
         # Among phrasings with equal partial scores, the shorter (the question covers more of it)
         # ranks first: each starts from a tiny amount that shrinks with its total weight.
         self._tiebreak = tuple(1e-9 / p.total for p in self._phrasings)
@@ -282,32 +291,45 @@ class Matcher:
                       if q[0] not in seen]
         if not query:
             return ()
-        prepared = _Prepared.of(query, self._weights)
+        prepared = _Prepared.of(query, self._weights, exponent=self._scoring.recall_exponent)
         if prepared.asked <= 0.0:
             return ()
-        best: dict[int, tuple[float, int]] = {}
-        exponent = self._scoring.recall_exponent
-        for index, found in self._candidates(query):  # best first: most of the rest are skipped
-            phrasing = self._phrasings[index]
-            held = best.get(phrasing.target)
-            if held is not None and held[0] >= prepared.bound(found, phrasing.total,
-                                                              exponent=exponent):
-                continue
-            score = prepared.score(phrasing.tokens, phrasing.total, exponent=exponent)
-            if score > (held[0] if held else 0.0):
-                best[phrasing.target] = (score, index)
+        best: dict[int, float] = {}   # target -> its best phrasing's score
+        where: dict[int, int] = {}    # target -> that phrasing
+        target_of, totals, tokens = self._target_of, self._totals, self._tokens
+        candidates = self._candidates(query)
+        if prepared.plain:  # what a phrasing explains is what it touches: its partial score
+            asked, minor, gain = prepared.asked, prepared.minor, prepared.gain  # plus function words
+            a = prepared.exponent
+            for index, found in candidates:
+                hit = tokens[index] & minor
+                explained = found + sum(map(gain.__getitem__, hit)) if hit else found
+                score = (explained / asked) ** a * min(explained / totals[index], 1.0) ** (1.0 - a)
+                target = target_of[index]
+                if score > best.get(target, 0.0):
+                    best[target] = score
+                    where[target] = index
+        else:
+            bound, score_of = prepared.bound, prepared.score
+            for index, found in candidates:  # best first: most of the rest are skipped
+                target = target_of[index]
+                held = best.get(target)
+                if held is not None and held >= bound(found, totals[index]):
+                    continue
+                score = score_of(tokens[index], totals[index])
+                if score > (held or 0.0):
+                    best[target] = score
+                    where[target] = index
         share = self._scoring.entry_weight
         if share:
-            best = {
-                t: ((1.0 - share) * score
-                    + share * prepared.explains(self._pooled[t]) / prepared.asked, index)
-                for t, (score, index) in best.items()
-            }
-        ranked = heapq.nlargest(limit, best.items(), key=lambda item: item[1][0])
+            explains, asked = prepared.explains, prepared.asked
+            best = {t: (1.0 - share) * score + share * explains(self._pooled[t]) / asked
+                    for t, score in best.items()}
+        ranked = sorted(best.items(), key=_second, reverse=True)[:limit]
         return tuple(
             Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
-                  self._phrasings[index].text)
-            for t, (score, index) in ranked
+                  self._phrasings[where[t]].text)
+            for t, score in ranked
         )
 
     def knows_all(self, text: str) -> bool:

@@ -66,27 +66,32 @@ def test_a_typo_is_read_on_the_word_as_typed_not_its_stem():
     assert growing.match("is it grwoing")[0].id == "growth"
 
 
-def _pruning_is_safe(m: Matcher, question: str, context: str | None) -> None:
-    """Every candidate's bound is at least its score: the phrasings skipped could not win."""
+def _reference(m: Matcher, question: str, context: str | None) -> dict[str, float]:
+    """Every candidate scored in full by the general formula: what the shortcuts must give."""
     query = m._query(question, factor=1.0)
     if context:
         seen = {token for token, _, _ in query}
         query += [q for q in m._query(context, factor=0.35) if q[0] not in seen]
     if not query:
-        return
-    prepared = _Prepared.of(query, m._weights)
+        return {}
+    prepared = _Prepared.of(query, m._weights, exponent=0.6)
     if prepared.asked <= 0.0:
-        return
-    for index, found in m._candidates(query):
-        phrasing = m._phrasings[index]
-        assert prepared.bound(found, phrasing.total, exponent=0.6) >= (
-            prepared.score(phrasing.tokens, phrasing.total, exponent=0.6) - 1e-12), (question, phrasing.text)
+        return {}
+    best: dict[int, float] = {}
+    for index, _ in m._candidates(query):
+        score = prepared.score(m._tokens[index], m._totals[index])
+        if score > best.get(m._target_of[index], 0.0):
+            best[m._target_of[index]] = score
+    return {m.targets[t].id: 0.6 * score + 0.4 * prepared.explains(m._pooled[t]) / prepared.asked
+            for t, score in best.items()}
 
 
 @pytest.mark.parametrize("budget", [2000, 5])
-def test_skipped_phrasings_could_not_have_won(bot, budget):
-    """On the shipped base, questions made of its own words (whole, misspelt, in any order,
-    with or without a previous topic), and a postings budget that truncates."""
+def test_the_shortcuts_score_as_the_general_formula(bot, budget):
+    """Plain questions scored from their partial sums, and phrasings skipped by their bound,
+    give what scoring every candidate in full gives: on the shipped base, questions made of
+    its words (whole, misspelt, in any order, with or without a previous topic), with a
+    postings budget that truncates too."""
     import random
 
     m = Matcher(bot.matcher.targets, normalizer=bot.matcher._normalizer, cache_size=0,
@@ -97,8 +102,14 @@ def test_skipped_phrasings_could_not_have_won(bot, budget):
         picked = rng.sample(words, rng.randint(1, 8))
         picked = [w[:-2] + w[-1] + w[-2] if len(w) > 5 and rng.random() < 0.3 else w
                   for w in picked]
+        question = " ".join(picked)
         context = rng.choice([None, rng.choice(m.targets).phrasings[0]])
-        _pruning_is_safe(m, " ".join(picked), context)
+        got = {match.id: match.confidence for match in m.match(question, context=context,
+                                                                limit=len(m.targets))}
+        expected = _reference(m, question, context)
+        assert got.keys() == expected.keys(), question
+        for target, confidence in expected.items():
+            assert got[target] == pytest.approx(confidence, abs=1e-4), (question, target)
 
 
 @pytest.mark.parametrize("question", ["how long is the dellowship", "how long is the fellowshio"])
