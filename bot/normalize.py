@@ -140,14 +140,16 @@ class _WordTable:
                 key = tuple(surface_words(variant))
                 if key:
                     self.canonical[key] = target
-        self._openers = frozenset(key[0] for key in self.canonical)
-        self._longest = max(map(len, self.canonical), default=0)
+        self._openers: dict[str, tuple[int, ...]] = {}  # first word -> variant lengths, longest first
+        for key in self.canonical:
+            self._openers[key[0]] = tuple(sorted({*self._openers.get(key[0], ()), len(key)},
+                                                 reverse=True))
 
     def replace(self, words: list[str]) -> list[str]:
         """Replace variants until none is left ("academia center" -> "academic center" ->
         "academic"), so normalising twice gives what normalising once gave."""
         for _ in range(4):
-            if self._openers.isdisjoint(words):
+            if self._openers.keys().isdisjoint(words):
                 return words
             replaced = self._replace_once(words)
             if replaced == words:
@@ -157,21 +159,18 @@ class _WordTable:
 
     def _replace_once(self, words: list[str]) -> list[str]:
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            if words[i] in self._openers:
-                for n in range(min(self._longest, len(words) - i), 0, -1):
-                    target = self.canonical.get(tuple(words[i:i + n]))
-                    if target is not None:
-                        out.extend(target)
-                        i += n
-                        break
-                else:
-                    out.append(words[i])
-                    i += 1
-            else:
-                out.append(words[i])
-                i += 1
+        done = 0  # the words before this one are settled
+        for start, word in enumerate(words):
+            if start < done or word not in self._openers:
+                continue
+            for n in self._openers[word]:
+                target = self.canonical.get(tuple(words[start:start + n]))
+                if target is not None:
+                    out += words[done:start]
+                    out += target
+                    done = start + n
+                    break
+        out += words[done:]
         return out
 
 
