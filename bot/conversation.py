@@ -22,6 +22,10 @@ class State:
     choices: tuple[str, ...] = ()
 
 
+FRESH = State()
+"""A conversation with nothing to remember."""
+
+
 class SessionStore:
     """Thread-safe sessions; the least recently used go first when ``max_sessions`` is reached."""
 
@@ -41,7 +45,7 @@ class SessionStore:
         with self._lock:
             self._expire(now)
             item = self._states.get(session_id)
-            return item[1] if item else State()
+            return item[1] if item else FRESH
 
     def put(self, session_id: str, state: State) -> None:
         now = self._clock()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.conversation import REJECT, SessionStore, State, pick_choice
+from bot.conversation import FRESH, REJECT, SessionStore, State, pick_choice
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Matcher, Scoring, Target
 from bot.normalize import Normalizer, surface_words
@@ -85,6 +85,7 @@ class Bot:
         self._safety = SafetyScreen(knowledge.safety)
         self._scope = ScopeScreen(knowledge.scope)
         self._intents = {i.id: i for i in knowledge.intents}
+        self._suggested: dict[tuple[str, ...], tuple[Suggestion, ...]] = {}
         self._safety_rules = {r.id: r for r in knowledge.safety}
         self._sessions = SessionStore(max_sessions=max_sessions, idle_seconds=session_idle_seconds,
                                       clock=clock)
@@ -100,8 +101,8 @@ class Bot:
     def reply(self, session_id: str | None, text: str) -> Reply:
         """Answer ``text`` in the conversation ``session_id`` (``None``: no memory)."""
         text = text if isinstance(text, str) else ""
-        state = self._sessions.get(session_id) if session_id is not None else State()
-        if state == State() and len(text) <= MAX_QUESTION_CHARS:
+        state = self._sessions.get(session_id) if session_id is not None else FRESH
+        if state == FRESH and len(text) <= MAX_QUESTION_CHARS:
             reply, state = self._opening(text)  # depends on the text alone: cached
         else:
             reply, state = self._respond(text[:MAX_QUESTION_CHARS], state,
@@ -129,7 +130,7 @@ class Bot:
 
     def _open(self, text: str) -> tuple[Reply, State]:
         """The reply to a conversation's first question: it depends on the text alone."""
-        return self._respond(text, State(), screened=text)
+        return self._respond(text, FRESH, screened=text)
 
     # -- the way of one question -------------------------------------------------------------------
     def _respond(self, text: str, state: State, *, screened: str) -> tuple[Reply, State]:
@@ -204,8 +205,16 @@ class Bot:
         entry = self.knowledge.entry(entry_id)
         return entry.question if entry else entry_id
 
-    def _suggestions(self, ids: tuple[str, ...] | list[str]) -> tuple[Suggestion, ...]:
-        return tuple(Suggestion(i, self._question(i)) for i in ids if self.knowledge.entry(i))
+    def _suggestions(self, ids: Iterable[str]) -> tuple[Suggestion, ...]:
+        """The entries among ``ids`` as suggestions (remembered: replies are built often)."""
+        key = tuple(ids)
+        known = self._suggested.get(key)
+        if known is None:
+            if len(self._suggested) >= 4096:  # bounded: clarify and fallback combine ids
+                self._suggested.clear()
+            known = self._suggested[key] = tuple(
+                Suggestion(i, self._question(i)) for i in key if self.knowledge.entry(i))
+        return known
 
     def _answer(self, entry_id: str, confidence: float) -> Reply:
         entry = self.knowledge.entry(entry_id)
