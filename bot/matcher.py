@@ -106,6 +106,30 @@ class _Prepared:
     @classmethod
     def of(cls, query: Sequence[_QueryToken], weights: dict[str, float], *,
            exponent: float) -> _Prepared:
+        asked = 0.0
+        gain: dict[str, float] = {}
+        minor: set[str] = set()
+        plain = True
+        for token, weight, near in query:
+            asked += weight
+            if len(near) > 1:
+                plain = False
+            for known, similarity in near.items():
+                if known in gain or weights[known] != weight:
+                    plain = False
+                gain[known] = weight * similarity
+            if near and _minor(token):
+                minor.update(near)
+        if not plain:
+            return cls._general(query, weights, exponent=exponent)
+        minor_gain = sum(map(gain.__getitem__, minor))
+        return cls(asked=asked, known=frozenset(gain), touch=gain, gain=gain, owners={},
+                   weights=(), minor_gain=minor_gain, minor_touch=minor_gain, stretch=1.0,
+                   plain=True, minor=frozenset(minor), exponent=exponent)
+
+    @classmethod
+    def _general(cls, query: Sequence[_QueryToken], weights: dict[str, float], *,
+                 exponent: float) -> _Prepared:
         touch: dict[str, float] = {}
         gain: dict[str, float] = {}
         owners: dict[str, list[tuple[float, int]]] = {}
@@ -137,8 +161,7 @@ class _Prepared:
                    gain=gain if single else None, owners=owners,
                    weights=tuple(weight for _, weight, _ in query), minor_gain=minor_gain,
                    minor_touch=minor_touch, stretch=stretch,
-                   plain=single and all(touch[k] == g for k, g in gain.items()),
-                   minor=frozenset(minor_known), exponent=exponent)
+                   plain=False, minor=frozenset(minor_known), exponent=exponent)
 
     def explains(self, tokens: frozenset[str]) -> float:
         """The question weight these tokens explain."""
