@@ -296,6 +296,7 @@ class Matcher:
                 lookup.setdefault(variant, known)
         self._fuzzy_lookup = lookup
         self._typo_buckets = _typo_buckets(lookup, cutoff=scoring.fuzzy_cutoff)
+        self._neighbours: dict[tuple[int, str, str], tuple[str, ...]] = {}
         self._common = max(int(scoring.common_share * len(self._phrasings)), 2 * scoring.rerank)
 
     @property
@@ -386,19 +387,28 @@ class Matcher:
         for token, word in unknown.items():
             if len(word) < self._scoring.fuzzy_min_length or _minor(token):
                 continue
-            scores: dict[str, float] = {}
-            for bucket in ((len(word), word[0]), (len(word), "-" + word[-1])):
-                for key, score, _ in process.extract(
-                        word, self._typo_buckets.get(bucket, ()), scorer=fuzz.ratio,
-                        processor=None, score_cutoff=cutoff, limit=3):
-                    scores[key] = score
             found: dict[str, float] = {}
-            for key, score in heapq.nlargest(3, scores.items(), key=lambda hit: hit[1]):
+            for key, score, _ in process.extract(word, self._typo_neighbours(word),
+                                                 scorer=fuzz.ratio, processor=None,
+                                                 score_cutoff=cutoff, limit=3):
                 for known in self._fuzzy_lookup[key]:
                     found[known] = max(found.get(known, 0.0), score / 100.0)
             if found:
                 near[token] = found
         return near
+
+    def _typo_neighbours(self, word: str) -> tuple[str, ...]:
+        """The known words ``word`` may be a typo of: near its length, sharing its first or its
+        last letter (remembered per length and pair of letters)."""
+        key = (len(word), word[0], word[-1])
+        neighbours = self._neighbours.get(key)
+        if neighbours is None:
+            if len(self._neighbours) >= 65_536:
+                self._neighbours.clear()
+            neighbours = self._neighbours[key] = tuple(dict.fromkeys(
+                self._typo_buckets.get((len(word), word[0]), ())
+                + self._typo_buckets.get((len(word), "-" + word[-1]), ())))
+        return neighbours
 
     def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
         """Phrasings sharing a distinctive token with the query, with their partial scores,
