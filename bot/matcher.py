@@ -195,28 +195,6 @@ class _Prepared:
         return (recall ** self.exponent) * (precision ** (1.0 - self.exponent))
 
 
-def _typo_buckets(words: Iterable[str], *, cutoff: float) -> dict[tuple[int, str], tuple[str, ...]]:
-    """(length, letter) -> the words that may reach ``cutoff`` by ``fuzz.ratio`` against a word
-    of that length beginning with that letter, and those against one ending with it.
-
-    The ratio is at most ``1 - |a - b| / (a + b)`` for lengths ``a`` and ``b``, so only near
-    lengths are kept; a typo rarely spoils both ends of a word, so a word is looked up among
-    those sharing its first letter and among those sharing its last (letters as keys, lengths
-    as keys: "p" for a first letter, "-e" for a last).
-    """
-    spread = 1.0 - cutoff / 100.0
-    buckets: dict[tuple[int, str], list[str]] = {}
-    for word in words:
-        other = len(word)
-        low = math.floor(other * (1.0 - spread) / (1.0 + spread))
-        high = math.ceil(other * (1.0 + spread) / (1.0 - spread)) if spread < 1.0 else 10 * other
-        for size in range(max(low, 1), high + 1):
-            if abs(size - other) <= spread * (size + other) + 1e-9:
-                buckets.setdefault((size, word[0]), []).append(word)
-                buckets.setdefault((size, "-" + word[-1]), []).append(word)
-    return {key: tuple(ws) for key, ws in buckets.items()}
-
-
 @dataclass(frozen=True)
 class _Phrasing:
     target: int
@@ -295,7 +273,10 @@ class Matcher:
             if known and len(variant) >= scoring.fuzzy_min_length:
                 lookup.setdefault(variant, known)
         self._fuzzy_lookup = lookup
-        self._typo_buckets = _typo_buckets(lookup, cutoff=scoring.fuzzy_cutoff)
+        self._by_ends: dict[tuple[int, str], list[str]] = {}  # (length, first or -last letter)
+        for word in lookup:
+            self._by_ends.setdefault((len(word), word[0]), []).append(word)
+            self._by_ends.setdefault((len(word), "-" + word[-1]), []).append(word)
         self._neighbours: dict[tuple[int, str, str], tuple[str, ...]] = {}
         self._common = max(int(scoring.common_share * len(self._phrasings)), 2 * scoring.rerank)
 
@@ -398,16 +379,23 @@ class Matcher:
         return near
 
     def _typo_neighbours(self, word: str) -> tuple[str, ...]:
-        """The known words ``word`` may be a typo of: near its length, sharing its first or its
-        last letter (remembered per length and pair of letters)."""
+        """The known words ``word`` may be a typo of, remembered per length and end letters.
+
+        Only near lengths can reach the cutoff (``fuzz.ratio`` is at most
+        ``1 - |a - b| / (a + b)`` for lengths ``a`` and ``b``), and a typo rarely spoils both
+        ends of a word: the words sharing its first letter or its last are enough.
+        """
         key = (len(word), word[0], word[-1])
         neighbours = self._neighbours.get(key)
         if neighbours is None:
+            size, spread = len(word), 1.0 - self._scoring.fuzzy_cutoff / 100.0
+            sizes = range(math.ceil(size * (1.0 - spread) / (1.0 + spread) - 1e-9),
+                          math.floor(size * (1.0 + spread) / (1.0 - spread) + 1e-9) + 1)
             if len(self._neighbours) >= 65_536:
                 self._neighbours.clear()
             neighbours = self._neighbours[key] = tuple(dict.fromkeys(
-                self._typo_buckets.get((len(word), word[0]), ())
-                + self._typo_buckets.get((len(word), "-" + word[-1]), ())))
+                known for other in sizes for end in (word[0], "-" + word[-1])
+                for known in self._by_ends.get((other, end), ())))
         return neighbours
 
     def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
