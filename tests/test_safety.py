@@ -113,6 +113,8 @@ CLINICAL = [
     "my husband is on hospice, how long does he have",
     "start her on a morphine drip?",
     "Titrating a PCA for my pt in bed 4",
+    "pt on our service is short of breath, should we start a morphine drip?",
+    "patient on our team has delirium, should I give haldol",
 ]
 
 
@@ -144,6 +146,8 @@ CAREER = [
     "do hpm fellows learn opioid conversion?",
     "will I learn how to manage nausea in fellowship",
     "do palliative doctors deal with suicide prevention",
+    "should I start a fellowship right after residency",
+    "should we start an HPM interest group at our school",
 ]
 
 
