@@ -151,12 +151,10 @@ class Bot:
             return self._fallback(()), State(topic=state.topic)
         matches = self.matcher.match(text, limit=8)
         decision = self._decide(matches)
-        if decision != "answer":  # a question at the end of a story is read on its own
+        if decision != "answer":  # a question at the end of a story is read in its story
             question = _last_question(text)
             if question is not None:
-                alone = self.matcher.match(question, limit=8)
-                if self._decide(alone) == "answer" and alone[0].confidence >= self.policy.sure:
-                    matches, decision = alone, "answer"
+                matches, decision = self._story(text, question, matches, decision)
         if decision != "answer" and state.topic is not None and self.matcher.knows_all(text):
             topic = self.knowledge.entry(state.topic)
             if topic is not None:  # a follow-up is about the topic or one of its neighbours
@@ -183,6 +181,18 @@ class Bot:
                 return self._smalltalk(top), State(topic=state.topic)
         near = [m for m in matches if m.kind == "entry" and m.confidence >= self.policy.clarify / 2]
         return self._fallback(near, confidence=top.confidence if top else 0.0), State(topic=state.topic)
+
+    def _story(self, text: str, question: str, matches: tuple[Match, ...],
+               decision: str) -> tuple[tuple[Match, ...], str]:
+        """A message that tells a story and ends with a question: the question read with the
+        story as weaker context, else on its own (then only when sure)."""
+        framed = self.matcher.match(question, context=text.replace(question, " "), limit=8)
+        if self._decide(framed) == "answer":
+            return framed, "answer"
+        alone = self.matcher.match(question, limit=8)
+        if self._decide(alone) == "answer" and alone[0].confidence >= self.policy.sure:
+            return alone, "answer"
+        return matches, decision
 
     def _decide(self, matches: tuple[Match, ...]) -> str:
         if not matches or matches[0].confidence < self.policy.clarify:

@@ -476,3 +476,14 @@ def test_a_question_at_the_end_of_a_story_is_answered(story, expected):
     assert uncached.matcher.match(story)[0].confidence < uncached.policy.clarify  # the story alone
     reply = uncached.reply(None, story)
     assert (reply.kind, reply.id) == ("answer", expected)
+
+
+def test_a_story_lends_its_words_to_the_question_at_its_end():
+    """The question alone is not sure enough; read with the story as weaker context, it is."""
+    uncached = Bot(Bot.from_path().knowledge, cache_size=0)
+    question = "How long does the fellowship take after IM?"
+    story = f"I loved my palliative elective, it felt like real doctoring. {question}"
+    assert uncached.matcher.match(story)[0].confidence < uncached.policy.clarify
+    assert uncached.matcher.match(question)[0].confidence < uncached.policy.sure
+    reply = uncached.reply(None, story)
+    assert (reply.kind, reply.id) == ("answer", "fellowship-length")
