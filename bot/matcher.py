@@ -14,9 +14,11 @@ from __future__ import annotations
 import heapq
 import math
 import operator
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 
@@ -195,14 +197,6 @@ class _Prepared:
         return (recall ** self.exponent) * (precision ** (1.0 - self.exponent))
 
 
-@dataclass(frozen=True)
-class _Phrasing:
-    target: int
-    text: str
-    tokens: frozenset[str]
-    total: float
-
-
 class Matcher:
     """Index once at construction; :meth:`match` ranks targets for one question."""
 
@@ -219,46 +213,36 @@ class Matcher:
         for t, target in enumerate(self._targets):
             for text in target.phrasings:
                 words = normalizer.words(text)
-                tokens = tuple(stem(w) for w in words)
+                tokens = tuple(map(stem, words))
                 surfaces.update(zip(words, tokens, strict=True))
                 tokenised.append((t, text, tokens))
         fold = self._typo_folds(tokenised)
-        tokenised = [(t, text, frozenset(fold.get(k, k) for k in tokens))
-                     for t, text, tokens in tokenised]
+        # Phrasings, flat: the target, text, token set and total weight of each.
+        self._target_of = tuple(t for t, _, _ in tokenised)
+        self._texts = tuple(text for _, text, _ in tokenised)
+        self._tokens = tuple(frozenset(map(fold.get, tokens, tokens)) for _, _, tokens in tokenised)
         background = [frozenset(normalizer.tokens(t.background)) for t in self._targets]
-
-        seen_in: dict[str, set[int]] = {}
-        for t, _, tokens in tokenised:
-            for token in tokens:
-                seen_in.setdefault(token, set()).add(t)
-        for t, tokens in enumerate(background):
-            for token in tokens:
-                seen_in.setdefault(token, set()).add(t)
+        in_answers = frozenset().union(*background)
+        pooled: list[set[str]] = [set(tokens) for tokens in background]
+        for t, tokens in zip(self._target_of, self._tokens, strict=True):
+            pooled[t] |= tokens
+        self._pooled = tuple(frozenset(p) for p in pooled)
+        seen_in = Counter(chain.from_iterable(self._pooled))  # token -> targets holding it
         n = max(len(self._targets), 1)
+        minor = frozenset(filter(_minor, seen_in))
         self._weights = {
-            token: scoring.stopword_weight if _minor(token) else math.log(1.0 + n / len(where))
-            for token, where in seen_in.items()
+            token: scoring.stopword_weight if token in minor else math.log(1.0 + n / count)
+            for token, count in seen_in.items()
         }
         self._unknown_weight = math.log(1.0 + 2.0 * n)
-        self._phrasings = tuple(
-            _Phrasing(t, text, tokens, sum(self._weights[k] for k in tokens) or 1.0)
-            for t, text, tokens in tokenised
-        )
-        self._postings = _invert((index, p.tokens) for index, p in enumerate(self._phrasings))
-        self._tokens = tuple(p.tokens for p in self._phrasings)
-        self._totals = tuple(p.total for p in self._phrasings)
-        self._target_of = tuple(p.target for p in self._phrasings)
+        weight = self._weights.__getitem__
+        self._totals = tuple(sum(map(weight, tokens)) or 1.0 for tokens in self._tokens)
+        self._postings = _invert(enumerate(self._tokens))
         # Among phrasings with equal partial scores, the shorter (the question covers more of it)
         # ranks first: each starts from a tiny amount that shrinks with its total weight.
-        self._tiebreak = tuple(1e-9 / p.total for p in self._phrasings)
+        self._tiebreak = tuple(1e-9 / total for total in self._totals)
         self._function_word_phrasings = tuple(
-            index for index, p in enumerate(self._phrasings) if all(_minor(t) for t in p.tokens)
-        )
-        in_answers = {token for tokens in background for token in tokens}
-        pooled: list[set[str]] = [set(tokens) for tokens in background]
-        for phrasing in self._phrasings:
-            pooled[phrasing.target] |= phrasing.tokens
-        self._pooled = tuple(frozenset(p) for p in pooled)
+            index for index, tokens in enumerate(self._tokens) if tokens <= minor)
         # Typos are looked up, as typed (a typo keeps a word's shape better than its stem),
         # among the words of the phrasings whose token is established (in several phrasings or
         # an answer: not the base's own one-off misspellings) and the synonyms' variants.
@@ -278,7 +262,7 @@ class Matcher:
             self._by_ends.setdefault((len(word), word[0]), []).append(word)
             self._by_ends.setdefault((len(word), "-" + word[-1]), []).append(word)
         self._neighbours: dict[tuple[int, str, str], tuple[str, ...]] = {}
-        self._common = max(int(scoring.common_share * len(self._phrasings)), 2 * scoring.rerank)
+        self._common = max(int(scoring.common_share * len(self._tokens)), 2 * scoring.rerank)
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -333,7 +317,7 @@ class Matcher:
         ranked = sorted(best.items(), key=_second, reverse=True)[:limit]
         return tuple(
             Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
-                  self._phrasings[where[t]].text)
+                  self._texts[where[t]])
             for t, score in ranked
         )
 
@@ -438,7 +422,7 @@ class Matcher:
         if not partial:  # only function words ("what can you do"): phrasings made of them alone
             asked = {token: weight for token, weight, _ in query}
             for index in self._function_word_phrasings:
-                gain = sum(asked.get(t, 0.0) for t in self._phrasings[index].tokens)
+                gain = sum(asked.get(t, 0.0) for t in self._tokens[index])
                 if gain:
                     partial[index] = gain + tiebreak[index]
             return [(index, 0.0) for index in heapq.nlargest(rerank, partial, key=partial.get)]

@@ -87,8 +87,11 @@ def surface_words(text: str) -> list[str]:
             text = text.replace(apostrophe, "'")
     if "#" in text:
         text = _HASHTAG.sub(r"hashtag \1", text)
+    found = (_WORD_OR_SLASHED if "/" in text else _WORD).findall(text)
+    if "'" not in text and _CONTRACTIONS.keys().isdisjoint(found):
+        return found
     words: list[str] = []
-    for word in (_WORD_OR_SLASHED if "/" in text else _WORD).findall(text):
+    for word in found:
         if "'" in word or word in _CONTRACTIONS:
             words.extend(_expand(word).split())
         else:
@@ -122,7 +125,7 @@ class Normalizer:
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """The stemmed tokens of ``text``, in order, repeats kept."""
-        return tuple(stem(word) for word in self.words(text))
+        return tuple(map(stem, self.words(text)))
 
     def text(self, text: str) -> str:
         """The normalised form of ``text`` as one string."""
