@@ -76,6 +76,14 @@ def _postings_length(term: tuple[tuple[int, ...], float, str]) -> int:
     return len(term[0])
 
 
+def _near_lengths(size: int, *, cutoff: float) -> range:
+    """The lengths of the words that may reach ``cutoff`` by ``fuzz.ratio`` against a word of
+    length ``size``: the ratio is at most ``1 - |a - b| / (a + b)`` for lengths ``a``, ``b``."""
+    spread = 1.0 - cutoff / 100.0
+    return range(math.ceil(size * (1.0 - spread) / (1.0 + spread) - 1e-9),
+                 math.floor(size * (1.0 + spread) / (1.0 - spread) + 1e-9) + 1)
+
+
 def _invert(documents: Iterable[tuple[int, frozenset[str]]]) -> dict[str, tuple[int, ...]]:
     """token -> the ids of the documents holding it."""
     postings: dict[str, list[int]] = {}
@@ -363,18 +371,13 @@ class Matcher:
         return near
 
     def _typo_neighbours(self, word: str) -> tuple[str, ...]:
-        """The known words ``word`` may be a typo of, remembered per length and end letters.
-
-        Only near lengths can reach the cutoff (``fuzz.ratio`` is at most
-        ``1 - |a - b| / (a + b)`` for lengths ``a`` and ``b``), and a typo rarely spoils both
-        ends of a word: the words sharing its first letter or its last are enough.
-        """
+        """The known words ``word`` may be a typo of, remembered per length and end letters:
+        those of near length (:func:`_near_lengths`) sharing its first letter or its last (a
+        typo rarely spoils both ends of a word)."""
         key = (len(word), word[0], word[-1])
         neighbours = self._neighbours.get(key)
         if neighbours is None:
-            size, spread = len(word), 1.0 - self._scoring.fuzzy_cutoff / 100.0
-            sizes = range(math.ceil(size * (1.0 - spread) / (1.0 + spread) - 1e-9),
-                          math.floor(size * (1.0 + spread) / (1.0 - spread) + 1e-9) + 1)
+            sizes = _near_lengths(len(word), cutoff=self._scoring.fuzzy_cutoff)
             if len(self._neighbours) >= 65_536:
                 self._neighbours.clear()
             neighbours = self._neighbours[key] = tuple(dict.fromkeys(
@@ -434,12 +437,18 @@ class Matcher:
         for _, _, tokens in tokenised:
             for token in set(tokens):
                 counts[token] = counts.get(token, 0) + 1
-        common = [k for k, c in counts.items() if c > 1 and not _minor(k)]
+        common: dict[int, list[str]] = {}  # length -> the tokens used more than once
+        for k, c in counts.items():
+            if c > 1 and not _minor(k):
+                common.setdefault(len(k), []).append(k)
+        cutoff = self._scoring.fold_cutoff
         folds = {}
         for token, count in counts.items():
-            if count == 1 and len(token) >= 5 and not _minor(token) and common:
-                hit = process.extractOne(token, common, scorer=fuzz.ratio, processor=None,
-                                         score_cutoff=self._scoring.fold_cutoff)
+            if count == 1 and len(token) >= 5 and not _minor(token):
+                near = [k for size in _near_lengths(len(token), cutoff=cutoff)
+                        for k in common.get(size, ())]
+                hit = process.extractOne(token, near, scorer=fuzz.ratio, processor=None,
+                                         score_cutoff=cutoff)
                 if hit is not None and hit[0][0] == token[0]:
                     folds[token] = hit[0]
         return folds

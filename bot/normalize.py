@@ -7,6 +7,7 @@ through :meth:`Normalizer.tokens`, so they meet on the same ground.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -198,10 +199,11 @@ class Phrases:
     A phrase ending in ``*`` also matches longer words (``suicid*`` matches ``suicidal``).
     The regex runs only when one of the phrases' signals is among the message's
     (see :class:`Signals`): its longest whole word (a function word only if it has nothing
-    else), or the start a one-word phrase with ``*`` asks for. Most messages skip it.
+    else), or the start a one-word phrase with ``*`` asks for. Most messages skip it, and
+    it is compiled when first needed.
     """
 
-    pattern: re.Pattern[str]
+    source: str               # the regex
     signals: frozenset[str]
     prefixes: frozenset[str]  # the signals that are word starts
 
@@ -219,8 +221,12 @@ class Phrases:
                 signals.add(max(whole, key=lambda w: (w not in STOPWORDS, len(w))))
             else:
                 prefixes.add(words[0])
-        pattern = re.compile(rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)")
-        return cls(pattern, frozenset(signals | prefixes), frozenset(prefixes))
+        source = rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)"
+        return cls(source, frozenset(signals | prefixes), frozenset(prefixes))
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
     def search(self, words: str, seen: frozenset[str]) -> bool:
         """Whether ``words`` holds one of the phrases; ``seen``: the signals of ``words`` (or

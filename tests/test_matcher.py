@@ -121,3 +121,15 @@ def test_a_typo_at_either_end_of_a_word_is_still_found(question):
 
 def test_a_word_spoilt_at_both_ends_is_not_taken_for_a_typo():
     assert all(m.id != "length" for m in matcher().match("dellowshio"))
+
+
+@pytest.mark.parametrize("cutoff", [80.0, 88.0])
+def test_near_lengths_are_exactly_those_that_can_reach_the_cutoff(cutoff):
+    """Words of equal letters reach the highest ratio two lengths allow."""
+    from rapidfuzz import fuzz
+
+    from bot.matcher import _near_lengths
+
+    for a in range(1, 25):
+        near = set(_near_lengths(a, cutoff=cutoff))
+        assert near == {b for b in range(1, 40) if fuzz.ratio("x" * a, "x" * b) >= cutoff}
