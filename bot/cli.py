@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.checks import check_knowledge
 from bot.engine import Bot
-from bot.evaluation import evaluate, read_cases
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.reply import Reply
 
@@ -88,6 +86,8 @@ def _check(args: argparse.Namespace, context: CliContext) -> int:
             raise  # nothing to check: a usage error, exit 2
         problems, origin = list(exc.problems), context.knowledge or "the shipped knowledge base"
     else:
+        from bot.checks import check_knowledge  # only this command needs it: a faster start
+
         problems, origin = check_knowledge(knowledge), knowledge.origin
     for problem in problems:
         print(problem)
@@ -100,6 +100,8 @@ def _check(args: argparse.Namespace, context: CliContext) -> int:
 
 
 def _eval(args: argparse.Namespace, context: CliContext) -> int:
+    from bot.evaluation import evaluate, read_cases  # only this command needs it: a faster start
+
     try:
         cases = read_cases(Path(args.file))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
