@@ -42,7 +42,7 @@ def _last_question(text: str) -> str | None:
 class Policy:
     """When to answer, ask "did you mean", or admit not knowing (tuned on data; see README)."""
 
-    answer: float = 0.5         # answer at or above this confidence when the runner-up is far
+    answer: float = 0.45        # answer at or above this confidence when the runner-up is far
     margin: float = 0.05        # ... far means at least this much lower
     sure: float = 0.7           # answer at or above this unless the runner-up ties
     tie: float = 0.01           # ... ties means it is less than this lower
