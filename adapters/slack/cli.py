@@ -46,21 +46,29 @@ def run(args: argparse.Namespace, context: Any, *, stop: threading.Event | None 
                                 prefix="xoxb-")
         app_token = check_token(env.get("SLACK_APP_TOKEN"), variable="SLACK_APP_TOKEN",
                                 prefix="xapp-")
-        log = log_settings_from_env(env).open()  # the web face's own settings are not read
-        app = build_app(bot=context.load_bot(), log=log, bot_token=bot_token,
-                        api_url=env.get("SLACK_API_URL"))
-        handler = SocketModeHandler(app, app_token)
-        handler.connect()
+        settings = log_settings_from_env(env)  # the web face's own settings are not read
+        bot = context.load_bot()
     except ValueError as exc:  # SlackConfigError, or a FAQBOT_LOG_* variable
         print(f"faqbot slack: {exc}", file=sys.stderr)
         return 2
-    except SlackApiError as exc:
-        print(f"faqbot slack: SLACK_APP_TOKEN was rejected by Slack: {exc.response.get('error')}",
-              file=sys.stderr)
-        return 2
-    except (SlackClientError, OSError) as exc:
-        print(f"faqbot slack: cannot connect to Slack: {exc}", file=sys.stderr)
-        return 1
+    log = settings.open()
+    try:
+        app = build_app(bot=bot, log=log, bot_token=bot_token, api_url=env.get("SLACK_API_URL"))
+        handler = SocketModeHandler(app, app_token)
+        handler.connect()
+    except BaseException as exc:
+        log.close()  # nothing was asked: store what there is and stop the log's writer
+        if isinstance(exc, ValueError):  # SlackConfigError
+            print(f"faqbot slack: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, SlackApiError):
+            print("faqbot slack: SLACK_APP_TOKEN was rejected by Slack: "
+                  f"{exc.response.get('error')}", file=sys.stderr)
+            return 2
+        if isinstance(exc, SlackClientError | OSError):
+            print(f"faqbot slack: cannot connect to Slack: {exc}", file=sys.stderr)
+            return 1
+        raise
     print("faqbot slack: connected in Socket Mode; Ctrl-C stops", file=sys.stderr)
     try:
         (stop or threading.Event()).wait()

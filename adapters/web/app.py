@@ -58,6 +58,18 @@ def create_app(bot: Bot | None = None, config: Mapping[str, Any] | None = None) 
         enabled=settings["LOG_ENABLED"],
         retention_days=settings["LOG_RETENTION_DAYS"],
     )
+    try:
+        _assemble(app, bot=bot, log=log)
+    except BaseException:
+        log.close()  # the app will never serve: store what there is and stop the log's writer
+        raise
+    return app
+
+
+def _assemble(app: Flask, *, bot: Bot, log: QuestionLog) -> None:
+    """Everything ``create_app`` installs once the bot and the log are there."""
+    settings = app.config
+    slack = settings["SLACK_BOT_TOKEN"], settings["SLACK_SIGNING_SECRET"]
     limiter = RateLimiter(Rate.parse(settings["RATE_LIMIT"]), clock=settings["RATE_LIMIT_CLOCK"])
     install(app, Services(
         bot=bot,
@@ -93,7 +105,6 @@ def create_app(bot: Bot | None = None, config: Mapping[str, Any] | None = None) 
     if settings["PROXY_COUNT"]:
         count = settings["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
-    return app
 
 
 def close_app(app: Flask) -> None:
