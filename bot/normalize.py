@@ -28,7 +28,7 @@ _CONTRACTIONS: Mapping[str, str] = {
     "shouldnt": "should not", "wouldnt": "would not", "couldnt": "could not", "werent": "were not",
     "hasnt": "has not", "hadnt": "had not", "theyre": "they are", "youve": "you have",
     "weve": "we have", "theyve": "they have", "youll": "you will", "itll": "it will",
-    "whats": "what", "wheres": "where", "hows": "how", "whos": "who",
+    "whats": "what", "wat": "what", "wut": "what", "wheres": "where", "hows": "how", "whos": "who",
     "thats": "that", "theres": "there", "youre": "you are", "u": "you", "ur": "your",
     "r": "are", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
     "w/": "with", "b/c": "because", "yrs": "years", "yr": "year", "mos": "months",
