@@ -8,6 +8,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -38,6 +39,13 @@ class SessionStore:
         self._clock = clock
         self._states: OrderedDict[str, tuple[float, State]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, object]:
+        """A pickled store keeps its settings, not its conversations."""
+        return {"max_sessions": self._max, "idle_seconds": self._idle, "clock": self._clock}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
 
     def get(self, session_id: str) -> State:
         """The session's state, or a fresh one when it is unknown or has been idle too long."""

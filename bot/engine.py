@@ -80,8 +80,8 @@ class Bot:
             targets.append(Target(FALLBACK, FALLBACK, knowledge.fallback.phrasings))
         self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring,
                                cache_size=cache_size)
-        self._opening = (functools.lru_cache(maxsize=cache_size)(self._open) if cache_size
-                         else self._open)
+        self._cache_size = cache_size
+        self._opening = self._cache()
         self._safety = SafetyScreen(knowledge.safety)
         self._scope = ScopeScreen(knowledge.scope)
         self._intents = {i.id: i for i in knowledge.intents}
@@ -89,6 +89,21 @@ class Bot:
         self._safety_rules = {r.id: r for r in knowledge.safety}
         self._sessions = SessionStore(max_sessions=max_sessions, idle_seconds=session_idle_seconds,
                                       clock=clock)
+
+    def _cache(self) -> Callable[[str], tuple[Reply, State]]:
+        return (functools.lru_cache(maxsize=self._cache_size)(self._open) if self._cache_size
+                else self._open)
+
+    def __getstate__(self) -> dict[str, object]:
+        """A pickled bot keeps its knowledge and index, not its conversations or caches."""
+        state = self.__dict__.copy()
+        del state["_opening"]
+        state["_suggested"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._opening = self._cache()
 
     @classmethod
     def from_path(cls, path: str | Path | None = None, *, policy: Policy = Policy(),

@@ -16,8 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.normalize import Synonym
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -25,11 +23,6 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 DEFAULT_FALLBACK = (
     "Sorry, I don't know that one. Could you try asking it another way?"
 )
-
-try:  # libyaml's loader is several times faster where the wheel has it
-    _YamlLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _YamlLoader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -193,10 +186,13 @@ class _Loader:
             if required:
                 self.problems.append(f"{path}: file is missing")
             return {}
+        import yaml  # here, not at the top: a bot loaded from the cache needs no YAML
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where the wheel has it
         try:
             raw = path.read_bytes()
             self.digest.update(path.name.encode() + b"\0" + raw)
-            data = yaml.load(raw, Loader=_YamlLoader)
+            data = yaml.load(raw, Loader=loader)
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(f"{path}: cannot be read ({exc})")
             return {}

@@ -15,7 +15,7 @@ import heapq
 import math
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -213,7 +213,8 @@ class Matcher:
         """``cache_size``: how many recent questions keep their result (0: none). Questions
         repeat (starter chips, suggestion buttons, "hi"), and a result never changes."""
         self._targets = tuple(targets)
-        self._cached = lru_cache(maxsize=cache_size)(self._match) if cache_size else self._match
+        self._cache_size = cache_size
+        self._cached = self._cache()
         self._normalizer = normalizer
         self._scoring = scoring
         surfaces: dict[str, str] = {}  # surface word of a phrasing -> its token
@@ -271,6 +272,20 @@ class Matcher:
             self._by_ends.setdefault((len(word), "-" + word[-1]), []).append(word)
         self._neighbours: dict[tuple[int, str, str], tuple[str, ...]] = {}
         self._common = max(int(scoring.common_share * len(self._tokens)), 2 * scoring.rerank)
+
+    def _cache(self) -> Callable[[str, str | None, int], tuple[Match, ...]]:
+        return lru_cache(maxsize=self._cache_size)(self._match) if self._cache_size else self._match
+
+    def __getstate__(self) -> dict[str, object]:
+        """A pickled matcher keeps its index; what it remembered of questions stays behind."""
+        state = self.__dict__.copy()
+        del state["_cached"]
+        state["_neighbours"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cached = self._cache()
 
     @property
     def targets(self) -> tuple[Target, ...]:
