@@ -29,7 +29,8 @@ _CONTRACTIONS: Mapping[str, str] = {
     "hasnt": "has not", "hadnt": "had not", "theyre": "they are", "youve": "you have",
     "weve": "we have", "theyve": "they have", "youll": "you will", "itll": "it will",
     "whats": "what", "wat": "what", "wut": "what", "wheres": "where", "hows": "how", "whos": "who",
-    "thats": "that", "theres": "there", "youre": "you are", "u": "you", "ur": "your",
+    "thats": "that", "theres": "there", "youre": "you are", "shes": "she is", "hes": "he is",
+    "u": "you", "ur": "your",
     "r": "are", "pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
     "w/": "with", "b/c": "because", "yrs": "years", "yr": "year", "mos": "months",
 }
