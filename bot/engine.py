@@ -199,14 +199,15 @@ class Bot:
 
     def _story(self, text: str, question: str, matches: tuple[Match, ...],
                decision: str) -> tuple[tuple[Match, ...], str]:
-        """A message that tells a story and ends with a question: the question read with the
-        story as weaker context, else on its own (then only when sure)."""
+        """A message that tells a story and ends with a question: the question on its own when
+        that is sure (or plainly off-topic), else read with the story as weaker context."""
+        alone = self.matcher.match(question, limit=8)
+        if self._decide(alone) == "answer" and (alone[0].confidence >= self.policy.sure
+                                                or alone[0].kind == FALLBACK):
+            return alone, "answer"
         framed = self.matcher.match(question, context=text.replace(question, " "), limit=8)
         if self._decide(framed) == "answer":
             return framed, "answer"
-        alone = self.matcher.match(question, limit=8)
-        if self._decide(alone) == "answer" and alone[0].confidence >= self.policy.sure:
-            return alone, "answer"
         return matches, decision
 
     def _decide(self, matches: tuple[Match, ...]) -> str:

@@ -487,3 +487,16 @@ def test_a_story_lends_its_words_to_the_question_at_its_end():
     assert uncached.matcher.match(question)[0].confidence < uncached.policy.sure
     reply = uncached.reply(None, story)
     assert (reply.kind, reply.id) == ("answer", "fellowship-length")
+
+
+@pytest.mark.parametrize(("story", "kind", "expected"), [
+    ("I'm a third year med student and I love my hospice rotation. what is AAHPM",
+     "answer", "about-aahpm"),
+    ("My friend is a surgeon. what is hospice and palliative medicine", "answer", "what-is-hpm"),
+    ("I'm a third year med student and I love my hospice rotation. what time is it",
+     "fallback", None),
+])
+def test_a_question_sure_on_its_own_is_not_blurred_by_its_story(story, kind, expected):
+    """Found in review: the story's words, read first, watered down a perfect match."""
+    reply = Bot(Bot.from_path().knowledge, cache_size=0).reply(None, story)
+    assert (reply.kind, reply.id) == (kind, expected)
