@@ -117,6 +117,21 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(self.problems))
 
 
+_FOLDER_FILES = ("conversation.yaml", "safety.yaml", "synonyms.yaml", "scope.yaml")
+"""Read by ``_Loader.folder`` beside ``faq/*.yaml``; keep in step with it (the cache's key)."""
+
+
+def _faq_files(root: Path) -> list[Path]:
+    return sorted((root / "faq").glob("*.yaml")) if (root / "faq").is_dir() else []
+
+
+def source_files(path: Path) -> list[Path]:
+    """The files a knowledge base at ``path`` (a folder or an export JSON) is read from."""
+    if not path.is_dir():
+        return [path]
+    return [*_faq_files(path), *(p for p in (path / name for name in _FOLDER_FILES) if p.exists())]
+
+
 def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
     """Load a knowledge folder or an export-shaped JSON file (default: the shipped one)."""
     path = Path(path) if path is not None else DEFAULT_KNOWLEDGE
@@ -137,7 +152,7 @@ class _Loader:
 
     # -- reading -----------------------------------------------------------------------------
     def folder(self) -> KnowledgeBase:
-        faq_files = sorted((self.root / "faq").glob("*.yaml")) if (self.root / "faq").is_dir() else []
+        faq_files = _faq_files(self.root)
         if not faq_files:
             self.problems.append(f"{self.root / 'faq'}: no FAQ files (*.yaml) found")
         entries: list[Entry] = []

@@ -80,6 +80,8 @@ def _near_lengths(size: int, *, cutoff: float) -> range:
     """The lengths of the words that may reach ``cutoff`` by ``fuzz.ratio`` against a word of
     length ``size``: the ratio is at most ``1 - |a - b| / (a + b)`` for lengths ``a``, ``b``."""
     spread = 1.0 - cutoff / 100.0
+    if spread >= 1.0:  # a cutoff of 0: any length
+        return range(1, 100 * size + 1)
     return range(math.ceil(size * (1.0 - spread) / (1.0 + spread) - 1e-9),
                  math.floor(size * (1.0 + spread) / (1.0 - spread) + 1e-9) + 1)
 
@@ -105,7 +107,8 @@ class _Prepared:
     owners: dict[str, list[tuple[float, int]]]        # known token -> (similarity, query token)
     weights: tuple[float, ...]                        # weight of each query token
     minor_gain: float                                 # weight of the known function words
-    minor_touch: float                                # ... and their own weight
+    minor_touch: float                                # ... and their own weight (and that of
+                                                      # known words the question gives no weight)
     stretch: float                                    # most a distinctive known token's own weight
                                                       # exceeds the question weight it serves
     plain: bool                                       # each known token explains just its own
@@ -167,6 +170,8 @@ class _Prepared:
                     minor_touch += own * similarity
                 elif weight > 0.0:
                     stretch = max(stretch, own / weight)
+                else:  # a weightless word (a context weight of 0) explains nothing but touches
+                    minor_touch += own * similarity
         return cls(asked=sum(weight for _, weight, _ in query), known=frozenset(touch), touch=touch,
                    gain=gain if single else None, owners=owners,
                    weights=tuple(weight for _, weight, _ in query), minor_gain=minor_gain,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -117,3 +119,55 @@ def test_the_folder_keeps_the_most_recently_used_bots(tmp_path, monkeypatch):
 def test_where_the_cache_lives(monkeypatch, environ, expected):
     monkeypatch.setenv("HOME", environ.get("HOME", "/home/someone"))
     assert cache_directory(environ) == expected
+
+
+def test_a_file_others_could_have_written_is_never_read(tmp_path, monkeypatch):
+    """A pickle runs code when read: only a private folder of the user's own is trusted."""
+    load_bot(None, directory=tmp_path / "cache")
+    (tmp_path / "cache").chmod(0o777)
+    built = _built(monkeypatch)
+    load_bot(None, directory=tmp_path / "cache")
+    assert len(built) == 1
+    (tmp_path / "cache").chmod(0o700)
+    [stored] = (tmp_path / "cache").glob("bot-*.pickle")
+    stored.rename(tmp_path / "elsewhere.pickle")
+    stored.symlink_to(tmp_path / "elsewhere.pickle")
+    load_bot(None, directory=tmp_path / "cache")
+    assert len(built) == 2
+
+
+def test_the_cache_folder_is_made_private(tmp_path):
+    load_bot(None, directory=tmp_path / "cache")
+    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
+
+
+def test_an_edit_behind_a_linked_faq_folder_is_built_again(tmp_path, monkeypatch):
+    """Found in review: the key must read the files the loader reads, links followed."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_KNOWLEDGE, knowledge)
+    shutil.move(knowledge / "faq", tmp_path / "faq-elsewhere")
+    (knowledge / "faq").symlink_to(tmp_path / "faq-elsewhere")
+    built = _built(monkeypatch)
+    load_bot(knowledge, directory=tmp_path / "cache")
+    faq = tmp_path / "faq-elsewhere" / "training.yaml"
+    faq.write_text(faq.read_text() + "\n# a curator's note\n")
+    load_bot(knowledge, directory=tmp_path / "cache")
+    assert len(built) == 2
+
+
+def test_an_upgraded_library_is_built_again(tmp_path, monkeypatch):
+    """Stems and typo lookups are built into the index: a new PyStemmer means a new key."""
+    library = tmp_path / "library.py"
+    library.write_text("# version one\n")
+    monkeypatch.setattr(cache, "_LIBRARIES", (SimpleNamespace(__file__=str(library),
+                                                              __name__="library"),))
+    built = _built(monkeypatch)
+    load_bot(None, directory=tmp_path / "cache")
+    library.write_text("# version two, longer\n")
+    load_bot(None, directory=tmp_path / "cache")
+    assert len(built) == 2
+
+
+def test_no_home_means_no_cache(monkeypatch):
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)
+    assert cache_directory({}) is None
