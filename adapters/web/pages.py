@@ -21,21 +21,10 @@ def demo() -> str:
     return render_template("demo.html", health=services().health)
 
 
-@bp.get("/widget.js")
-def widget_script() -> Response:
-    return send_from_directory(STATIC_DIR, "widget.js", max_age=WIDGET_MAX_AGE)
+STATIC_FILES = ("widget.js", "widget.css", "demo.css", "favicon.svg")
 
 
-@bp.get("/widget.css")
-def widget_style() -> Response:
-    return send_from_directory(STATIC_DIR, "widget.css", max_age=WIDGET_MAX_AGE)
-
-
-@bp.get("/demo.css")
-def demo_style() -> Response:
-    return send_from_directory(STATIC_DIR, "demo.css", max_age=WIDGET_MAX_AGE)
-
-
-@bp.get("/favicon.svg")
-def favicon() -> Response:
-    return send_from_directory(STATIC_DIR, "favicon.svg", max_age=WIDGET_MAX_AGE)
+@bp.get(f"/<any({', '.join(STATIC_FILES)}):name>")
+def static_file(name: str) -> Response:
+    """The widget's script and style, and the demo page's own style and icon."""
+    return send_from_directory(STATIC_DIR, name, max_age=WIDGET_MAX_AGE)
