@@ -39,6 +39,13 @@ class FakeClock:
         self.now += seconds
 
 
+def log_writers() -> int:
+    """How many question logs are open in this process (each runs one writer thread)."""
+    import threading
+
+    return sum(t.name == "question-log-writer" and t.is_alive() for t in threading.enumerate())
+
+
 def shared_file(*parts: str) -> Path:
     """A file of ../shared, or skip the test: a user's own clone does not have it."""
     path = SHARED.joinpath(*parts)

@@ -122,14 +122,18 @@ def test_an_empty_slash_command_gets_the_help_reply(dispatch, standin, question_
     assert logged(question_log)[0].entry_id == "help"
 
 
-def test_post_to_channel_posts_the_private_answer_for_everyone(dispatch, standin):
+def click_under_a_private_answer(dispatch, standin, action_id: str) -> None:
+    """Ask by slash command (the answer comes privately), then click ``action_id`` under it."""
     channel, user = unique("C"), unique("U")
     dispatch(command_body(FELLOWSHIP, user=user, channel=channel,
                           response_url=standin.response_url()))
     [private] = standin.of("response_url")
-
     dispatch(private_click(channel, user=user, response_url=standin.response_url(),
-                           button_=button(private.params["blocks"], SHARE_ACTION)))
+                           button_=button(private.params["blocks"], action_id)))
+
+
+def test_post_to_channel_posts_the_private_answer_for_everyone(dispatch, standin):
+    click_under_a_private_answer(dispatch, standin, SHARE_ACTION)
 
     _, public, removal = standin.of("response_url")
     assert public.params["response_type"] == "in_channel"
@@ -248,13 +252,7 @@ def test_a_feedback_click_lands_in_the_log_and_updates_the_message(
 
 def test_feedback_on_a_private_answer_updates_it_through_its_response_url(
         dispatch, standin, question_log):
-    channel, user = unique("C"), unique("U")
-    dispatch(command_body(FELLOWSHIP, user=user, channel=channel,
-                          response_url=standin.response_url()))
-    [private] = standin.of("response_url")
-
-    dispatch(private_click(channel, user=user, response_url=standin.response_url(),
-                           button_=button(private.params["blocks"], FEEDBACK_UP)))
+    click_under_a_private_answer(dispatch, standin, FEEDBACK_UP)
 
     assert logged(question_log)[0].helpful is True
     _, update = standin.of("response_url")
@@ -265,13 +263,7 @@ def test_feedback_on_a_private_answer_updates_it_through_its_response_url(
 
 
 def test_a_suggestion_click_under_a_private_answer_answers_privately(dispatch, standin):
-    channel, user = unique("C"), unique("U")
-    dispatch(command_body(FELLOWSHIP, user=user, channel=channel,
-                          response_url=standin.response_url()))
-    [private] = standin.of("response_url")
-
-    dispatch(private_click(channel, user=user, response_url=standin.response_url(),
-                           button_=button(private.params["blocks"], "suggest-1")))
+    click_under_a_private_answer(dispatch, standin, "suggest-1")
 
     _, second = standin.of("response_url")
     assert second.params["response_type"] == "ephemeral"

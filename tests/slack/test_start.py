@@ -20,6 +20,7 @@ import pytest
 from adapters.log import read_questions
 from adapters.slack.app import SlackConfigError, build_app
 from adapters.slack.cli import add_command, run
+from tests.conftest import log_writers
 
 from .standin import (
     BOT_TOKEN,
@@ -117,17 +118,13 @@ def test_the_web_faces_own_settings_do_not_stop_the_slack_face(environment, bot,
 
 
 def test_a_rejected_app_token_is_one_line_naming_it(environment, bot, standin, capsys):
-    writers = _log_writers()
+    writers = log_writers()
     assert run(argparse.Namespace(), SimpleNamespace(load_bot=lambda: bot)) == 2
     assert capsys.readouterr().err == \
         "faqbot slack: SLACK_APP_TOKEN was rejected by Slack: invalid_auth\n"
     [connect] = standin.of("apps.connections.open")
     assert connect.token == APP_TOKEN
-    assert _log_writers() == writers  # the log it opened is closed again
-
-
-def _log_writers() -> int:
-    return sum(t.name == "question-log-writer" and t.is_alive() for t in threading.enumerate())
+    assert log_writers() == writers  # the log it opened is closed again
 
 
 class SocketStandIn:

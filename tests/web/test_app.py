@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import log_writers
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -70,17 +72,11 @@ def test_a_malformed_rate_limit_is_refused_at_creation(make_app):
         make_app(RATE_LIMIT="plenty")
 
 
-def _log_writers() -> int:
-    import threading
-
-    return sum(t.name == "question-log-writer" and t.is_alive() for t in threading.enumerate())
-
-
 def test_an_app_that_fails_to_build_leaves_no_log_open(bot, tmp_path):
     """The log is opened before the rest is installed: a failure after it closes it again."""
     from adapters.web import create_app
 
-    before = _log_writers()
+    before = log_writers()
     with pytest.raises(ValueError, match="rate limit"):
         create_app(bot, {"LOG_PATH": tmp_path / "log.sqlite3", "RATE_LIMIT": "plenty"})
-    assert _log_writers() == before
+    assert log_writers() == before
