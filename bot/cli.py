@@ -150,6 +150,7 @@ def _export(args: argparse.Namespace, context: CliContext) -> int:
                           for s in kb.abbreviations],
         "scope": {"own_field": list(kb.scope.own_field),
                   "other_fields": list(kb.scope.other_fields)},
+        "links": list(kb.links),
     }
     print(json.dumps(data, indent=2, ensure_ascii=False))
     return 0

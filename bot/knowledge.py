@@ -2,7 +2,8 @@
 
 A knowledge base is a folder in the project's YAML format (see ``knowledge/README.md``) or a
 single JSON file of the shape ``faqbot export`` prints. Every structural mistake is reported
-as ``file: entry 'id': field 'name': what is wrong``, never as a traceback.
+as ``file: entry 'id': field 'name': what is wrong``, never as a traceback; so is every link
+that is malformed or not on the allowlist (``links.yaml``): a base with one does not load.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from bot.links import ALLOWLIST_FILE, address_problem, canonical, link_problems
 from bot.normalize import Synonym
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -98,6 +100,7 @@ class KnowledgeBase:
     synonyms: tuple[Synonym, ...] = ()
     abbreviations: tuple[Synonym, ...] = ()
     scope: Scope = field(default_factory=Scope)
+    links: tuple[str, ...] = ()  # the addresses content may link to
     version: str = ""
     origin: str = ""
 
@@ -117,7 +120,7 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-_FOLDER_FILES = ("conversation.yaml", "safety.yaml", "synonyms.yaml", "scope.yaml")
+_FOLDER_FILES = ("conversation.yaml", "safety.yaml", "synonyms.yaml", "scope.yaml", ALLOWLIST_FILE)
 """Read by ``_Loader.folder`` beside ``faq/*.yaml``; keep in step with it (the cache's key)."""
 
 
@@ -163,6 +166,7 @@ class _Loader:
         safety = self._read_yaml(self.root / "safety.yaml", required=False)
         synonyms = self._read_yaml(self.root / "synonyms.yaml", required=False)
         scope = self._read_yaml(self.root / "scope.yaml", required=False)
+        links = self._read_yaml(self.root / ALLOWLIST_FILE, required=False)
         conv_file = str(self.root / "conversation.yaml")
         return self._finish(
             entries=entries,
@@ -173,6 +177,7 @@ class _Loader:
             synonyms=self._synonyms(synonyms, "synonyms"),
             abbreviations=self._synonyms(synonyms, "abbreviations"),
             scope=self._scope(scope, str(self.root / "scope.yaml")),
+            links=self._links(links, str(self.root / ALLOWLIST_FILE)),
         )
 
     def export_json(self) -> KnowledgeBase:
@@ -194,6 +199,7 @@ class _Loader:
             synonyms=self._synonyms(data, "synonyms"),
             abbreviations=self._synonyms(data, "abbreviations"),
             scope=self._scope(data.get("scope", {}), where),
+            links=self._links(data, where),
         )
 
     def _read_yaml(self, path: Path, *, required: bool) -> Any:
@@ -300,6 +306,14 @@ class _Loader:
         return Scope(own_field=self._texts(data, "own_field", label, required=False),
                      other_fields=self._texts(data, "other_fields", label, required=False))
 
+    def _links(self, data: Any, where: str) -> tuple[str, ...]:
+        addresses = self._id_list(data, "links", where, "links")
+        for number, address in enumerate(addresses, start=1):
+            problem = address_problem(address)
+            if problem:
+                self.problems.append(f"{where}: links item {number}: '{address}' {problem}")
+        return addresses
+
     def _id_list(self, data: Any, key: str, where: str, label: str) -> tuple[str, ...]:
         if not isinstance(data, dict) or key not in data:
             return ()
@@ -395,6 +409,7 @@ class _Loader:
         parts = {k: tuple(v) if isinstance(v, list) else v for k, v in parts.items()}
         kb = KnowledgeBase(**parts, version=self.digest.hexdigest()[:12], origin=str(self.root))
         self._check_references(kb)
+        self._check_links(kb)
         if self.problems:
             raise KnowledgeError(self.problems)
         return kb
@@ -430,3 +445,19 @@ class _Loader:
             for ref in refs:
                 if ref not in entry_ids:
                     self.problems.append(f"{self.root}: {name}: unknown entry '{ref}'")
+
+    def _check_links(self, kb: KnowledgeBase) -> None:
+        """Every link in what the bot says is well formed and on the allowlist."""
+        texts = [(f"{e.origin}: entry '{e.id}'", "'answer'", e.answer) for e in kb.entries]
+        texts += [(f"{e.origin}: entry '{e.id}'", f"'sources' item {n}", s)
+                  for e in kb.entries for n, s in enumerate(e.sources, start=1)]
+        texts += [(f"{i.origin}: intent '{i.id}'", "'reply'", i.reply) for i in kb.intents]
+        texts += [(f"{r.origin}: safety rule '{r.id}'", "'reply'", r.reply) for r in kb.safety]
+        texts += [(f"{r.origin}: safety rule '{r.id}'", f"'sources' item {n}", s)
+                  for r in kb.safety for n, s in enumerate(r.sources, start=1)]
+        conversation = self.root / "conversation.yaml" if self.root.is_dir() else self.root
+        texts.append((f"{conversation}: fallback", "'reply'", kb.fallback.reply))
+        allowed = frozenset(map(canonical, kb.links))
+        for label, name, text in texts:
+            for problem in link_problems(text, allowed=allowed):
+                self.problems.append(f"{label}: field {name}: {problem}")

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["bot", "adapters.redact", "adapters.slack.blocks"]
+MODULES = ["bot", "bot.links", "adapters.redact", "adapters.slack.blocks"]
 
 
 @pytest.mark.parametrize("name", MODULES)

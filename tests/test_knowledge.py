@@ -292,6 +292,7 @@ def test_the_shipped_base_round_trips_through_export(tmp_path):
     assert (exported.synonyms, exported.abbreviations) == (original.synonyms, original.abbreviations)
     assert exported.fallback == original.fallback and exported.starters == original.starters
     assert exported.scope == original.scope
+    assert exported.links == original.links and original.links
 
 
 def test_a_safety_rule_without_ignored_phrases_survives_export(tmp_path):
@@ -377,3 +378,86 @@ def test_check_works_on_an_export_json(tmp_path):
     result = faqbot("--knowledge", str(path), "check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 entries" in result.stdout
+
+
+# -- links ----------------------------------------------------------------------------------------
+OFF_LIST = "[AAHPM](https://aahpm.org/membership-typo/)"
+
+
+def test_check_rejects_a_link_that_is_not_on_the_allowlist(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "faq" / "aahpm.yaml", lambda d: entry_of(d, "aahpm-membership").update(
+        answer=entry_of(d, "aahpm-membership")["answer"] + f"\n\nJoin at {OFF_LIST}."))
+    result = faqbot("--knowledge", str(copy), "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = one_problem(tuple(result.stdout.splitlines()), "aahpm.yaml", "'aahpm-membership'",
+                       "'answer'", "https://aahpm.org/membership-typo/")
+    assert "allowlist" in line and "links.yaml" in line
+    assert "Traceback" not in result.stderr
+    with pytest.raises(KnowledgeError):  # nor can the bot go live with it
+        load_knowledge(copy)
+
+
+@pytest.mark.parametrize(("link", "words"), [
+    ("[AAHPM](http://aahpm.org/)", "https"),
+    ("[AAHPM](aahpm.org)", "must start with"),
+    ("[AAHPM] (https://aahpm.org/)", "malformed"),
+    ("[AAHPM](https://aahpm.org/", "malformed"),
+    ("see https://aahpm.org/ there", "malformed"),
+    ("[](https://aahpm.org/)", "label"),
+    ("[call](tel:98-8)", "phone"),
+])
+def test_a_malformed_link_in_a_source_is_reported(tmp_path, link, words):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "faq" / "resources.yaml",
+              lambda d: entry_of(d, "reading-list")["sources"].append(link))
+    problem = one_problem(problems_of(copy), "resources.yaml", "'reading-list'", "'sources' item")
+    assert words in problem
+
+
+@pytest.mark.parametrize(("file", "change", "needles"), [
+    ("conversation.yaml", lambda d: d["fallback"].update(reply=f"Ask {OFF_LIST}."),
+     ("fallback", "'reply'")),
+    ("conversation.yaml",
+     lambda d: next(i for i in d["intents"] if i["id"] == "thanks").update(reply=OFF_LIST),
+     ("intent 'thanks'", "'reply'")),
+    ("safety.yaml", lambda d: d["safety"][0].update(reply=d["safety"][0]["reply"] + OFF_LIST),
+     ("safety rule 'crisis'", "'reply'")),
+])
+def test_an_off_list_link_anywhere_the_bot_speaks_is_reported(tmp_path, file, change, needles):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / file, change)
+    one_problem(problems_of(copy), file, *needles, "membership-typo", "allowlist")
+
+
+def test_without_an_allowlist_no_link_loads(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    (copy / "links.yaml").unlink()
+    edit_yaml(copy / "faq" / "aahpm.yaml", lambda d: entry_of(d, "about-aahpm").update(
+        answer="[AAHPM](https://aahpm.org/) " + entry_of(d, "about-aahpm")["answer"]))
+    one_problem(problems_of(copy), "'about-aahpm'", "'answer'", "not on the allowlist")
+
+
+def test_a_bad_address_on_the_allowlist_is_reported(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "links.yaml", lambda d: d["links"].append("htps://aahpm.org/"))
+    one_problem(problems_of(copy), "links.yaml", "item", "htps://aahpm.org/")
+
+
+def test_an_address_added_to_the_allowlist_may_be_linked(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "links.yaml", lambda d: d["links"].append("https://aahpm.org/membership-typo/"))
+    edit_yaml(copy / "faq" / "aahpm.yaml", lambda d: entry_of(d, "aahpm-membership").update(
+        answer=entry_of(d, "aahpm-membership")["answer"] + f"\n\nJoin at {OFF_LIST}."))
+    assert OFF_LIST in load_knowledge(copy).entry("aahpm-membership").answer
+
+
+def test_an_export_json_keeps_its_allowlist(tmp_path):
+    data = minimal_export(links=["https://example.org/"])
+    data["entries"][0]["answer"] += " See [the map](https://example.org/)."
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load_knowledge(path).links == ("https://example.org/",)
+    data["links"] = []
+    path.write_text(json.dumps(data), encoding="utf-8")
+    one_problem(problems_of(path), "other.json", "'parking'", "'answer'", "allowlist")
