@@ -492,7 +492,7 @@ def test_a_story_lends_its_words_to_the_question_at_its_end():
 @pytest.mark.parametrize(("story", "kind", "expected"), [
     ("I'm a third year med student and I love my hospice rotation. what is AAHPM",
      "answer", "about-aahpm"),
-    ("My friend is a surgeon. what is hospice and palliative medicine", "answer", "what-is-hpm"),
+    ("My friend is a nurse. what is hospice and palliative medicine", "answer", "what-is-hpm"),
     ("I'm a third year med student and I love my hospice rotation. what time is it",
      "fallback", None),
 ])
