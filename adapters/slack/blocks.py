@@ -40,7 +40,7 @@ _INLINE = re.compile(
 )
 _LIST_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|(?P<number>\d+)[.)])\s+(?P<text>.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*)$")
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_LINK_SCHEMES = ("https://", "mailto:", "tel:", "sms:")  # the only links content may hold
 # What Slack puts in a message's text: <@U123>, <#C123|general>, <https://x|label>, <!here>.
 _SLACK_TOKEN = re.compile(r"<(?P<target>[^<>|]*)(?:\|(?P<label>[^<>]*))?>")
 

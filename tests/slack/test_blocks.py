@@ -46,6 +46,8 @@ ANSWER = Reply(
     ("[HPM](https://en.wikipedia.org/wiki/Palliative_care_(US))",
      "<https://en.wikipedia.org/wiki/Palliative_care_(US)|HPM>"),
     ("mail [us](mailto:info@aahpm.org)", "mail <mailto:info@aahpm.org|us>"),
+    ("[call 988](tel:988) or [text](sms:988)", "<tel:988|call 988> or <sms:988|text>"),
+    ("[old](http://aahpm.org/)", "old"),
     ("5 < 6 & 7 > 3", "5 &lt; 6 &amp; 7 &gt; 3"),
     ("<@U123> <!channel>", "&lt;@U123&gt; &lt;!channel&gt;"),
     ("snake_case_name and 2*3*4", "snake_case_name and 2*3*4"),
@@ -152,3 +154,12 @@ def test_any_text_converts_without_error_and_leaves_no_raw_angle_brackets(text):
     assert all(re.match(r"<(https?://|mailto:)[^<>|]*\|[^<>]*>", converted[i:])
                for i, char in enumerate(converted) if char == "<")
     message(Reply(kind="answer", id="x", confidence=0.5, text=text), reply_id="r")
+
+
+def test_a_shipped_answers_sources_are_slack_links(bot):
+    reply = bot.reply(None, "how many years is the palliative fellowship")
+    assert any("](" in source for source in reply.sources), reply.sources
+    shown = mrkdwn_of(message(reply)["blocks"])
+    line = next(text for text in shown.splitlines() if text.startswith("Source"))
+    assert "<https://aahpm.org/career-resources/student-resources/|" in line
+    assert "](" not in line
