@@ -155,10 +155,14 @@ def test_ask_follow_a_chip_give_a_thumbs_up_and_find_it_in_the_log(page, site, b
     question_box.press("Enter")
     expect(page.locator(".message.user p").last).to_have_text(QUESTION)
     answer = bot_messages(page).nth(1)
-    expect(answer).to_contain_text("The HPM fellowship lasts one year.")
+    expect(answer).to_contain_text("The HPM fellowship is one year")
     expect(answer.locator("strong").first).to_have_text("one year")
-    expect(answer.locator(".sources")).to_have_text(
-        "Source: AAHPM careers page for medical students and residents")
+    expect(answer.get_by_role("link", name="ACGME")).to_have_attribute(
+        "href", "https://www.acgme.org/")
+    expect(answer.locator(".sources").get_by_role("link")).to_have_attribute(
+        "href", "https://aahpm.org/career-resources/student-resources/")
+    expect(answer.locator(".sources")).to_contain_text(
+        "AAHPM careers page for medical students and residents")
     expect(question_box).to_have_value("")
     # The panel alone, so that the picture is the same from run to run (the page shows the port).
     page.get_by_role("dialog").screenshot(path=SCREENSHOT, animations="disabled")
@@ -236,7 +240,7 @@ def test_keyboard_only_enter_sends_escape_closes_and_focus_follows(page, site):
     expect(question_box).to_be_focused()
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("log")).to_contain_text("FAQ bot: The HPM fellowship lasts one year.")
+    expect(page.get_by_role("log")).to_contain_text("FAQ bot: The HPM fellowship is one year")
     expect(page.get_by_role("log")).to_have_attribute("aria-live", "polite")
     expect(question_box).to_be_focused()
     page.keyboard.press("Escape")
