@@ -461,3 +461,11 @@ def test_an_export_json_keeps_its_allowlist(tmp_path):
     data["links"] = []
     path.write_text(json.dumps(data), encoding="utf-8")
     one_problem(problems_of(path), "other.json", "'parking'", "'answer'", "allowlist")
+
+
+@pytest.mark.parametrize("address", ["https://aahpm.org", "HTTPS://AAHPM.ORG/", "tel:988"])
+def test_an_allowed_address_may_be_written_without_its_root_slash_or_in_capitals(tmp_path, address):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "faq" / "aahpm.yaml", lambda d: entry_of(d, "about-aahpm").update(
+        answer=entry_of(d, "about-aahpm")["answer"] + f" [AAHPM]({address})"))
+    assert f"({address})" in load_knowledge(copy).entry("about-aahpm").answer
