@@ -7,9 +7,10 @@
 ('answer', 'fellowship-length')
 """
 
-from bot.engine import MAX_QUESTION_CHARS, Bot, Candidate, Policy
+from bot.engine import MAX_QUESTION_CHARS, Bot, Candidate
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matcher import Scoring
+from bot.policy import Policy
 from bot.reply import Reply, Suggestion
 
 __all__ = [

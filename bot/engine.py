@@ -1,18 +1,35 @@
-"""``Bot.reply(session_id, text)``: the one entry point every face calls."""
+"""``Bot.reply(session_id, text)``: the one entry point every face calls.
+
+A message goes through one pipeline. Each stage either settles the reply or passes on:
+
+1. **screens**: an empty message gets help; the safety screen goes before anything else;
+2. **pending choice**: a pick among the "did you mean" choices the bot just offered;
+3. **scope**: a question about another field gets the fallback;
+4. **read**: the matcher's candidates and the policy's :class:`Decision` (a story's last
+   question, and a follow-up in the session's topic, are read again when the message alone
+   is not enough);
+5. **render**: the decision as a :class:`Reply`.
+
+A stage's outcome is a :class:`Step`; the session's next :class:`State` is made from it in
+one place, :meth:`Bot._respond`.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 from bot.conversation import FRESH, REJECT, SessionStore, State, pick_choice
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Matcher, Scoring, Target
 from bot.normalize import Normalizer, surface_words
+from bot.policy import Decision, Policy
+from bot.replies import Replies
 from bot.reply import Reply, Suggestion
 from bot.safety import SafetyScreen, ScopeScreen
 
@@ -20,35 +37,20 @@ MAX_QUESTION_CHARS = 1000
 """Longer messages are cut to this many characters before matching."""
 SAFETY_SCAN_CHARS = 20 * MAX_QUESTION_CHARS
 """The safety screen reads this much of a message, so a crisis late in a long one is caught."""
+CANDIDATES = 8
+"""Candidates the policy looks at for one reading of a question."""
+FOLLOW_UP_CANDIDATES = 16
+"""Candidates read for a follow-up, before keeping the topic and its related entries."""
 
-HELP_INTENT = "help"
-FALLBACK = "fallback"  # the matcher's target for examples of what the bot does not cover
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\.{2,}\s*|\s+-+\s+|\s+—\s+")
-
-
-def _last_question(text: str) -> str | None:
-    """The last sentence with a question mark (else the last sentence) of a message of
-    several sentences, or ``None`` for a message of one."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if surface_words(s)]
-    if len(sentences) < 2:
-        return None
-    asked = [s for s in sentences if "?" in s]
-    return (asked or sentences)[-1]
+__all__ = ["MAX_QUESTION_CHARS", "Bot", "Candidate", "Decision", "Policy", "TargetKind"]
 
 
-@dataclass(frozen=True)
-class Policy:
-    """When to answer, ask "did you mean", or admit not knowing (tuned on data; see README)."""
+class TargetKind(str, Enum):
+    """What a matcher target stands for."""
 
-    answer: float = 0.45        # answer at or above this confidence when the runner-up is far
-    margin: float = 0.05        # ... far means at least this much lower
-    sure: float = 0.7           # answer at or above this unless the runner-up ties
-    tie: float = 0.01           # ... ties means it is less than this lower
-    clarify: float = 0.45       # below this: fallback
-    choices: int = 3            # at most this many "did you mean" choices
-    window: float = 0.2         # choices lie within this of the top
+    ENTRY = "entry"        # an FAQ entry
+    INTENT = "intent"      # small talk
+    FALLBACK = "fallback"  # the examples of what the bot does not cover
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,59 @@ class Candidate:
     confidence: float
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One message on its way through the pipeline."""
+
+    text: str            # cut to MAX_QUESTION_CHARS: what is matched
+    screened: str        # the surface words the safety screen reads (to SAFETY_SCAN_CHARS)
+    words: str           # the surface words of ``text``
+    state: State         # what the session remembered before this message
+
+    @classmethod
+    def of(cls, text: str, state: State) -> Turn:
+        question, scanned = text[:MAX_QUESTION_CHARS], text[:SAFETY_SCAN_CHARS]
+        screened = " ".join(surface_words(scanned))
+        words = screened if scanned == question else " ".join(surface_words(question))
+        return cls(question, screened, words, state)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question's ranked candidates and the policy's decision on them."""
+
+    matches: tuple[Match, ...]
+    decision: Decision
+
+    @property
+    def top(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A stage's outcome: the reply, and what the session keeps of it."""
+
+    reply: Reply
+    topic: str | None = None       # the entry answered: a follow-up's context (None: unchanged)
+    choices: tuple[str, ...] = ()  # the entries a "did you mean" offers
+
+
+def last_question(text: str) -> str | None:
+    """The last sentence with a question mark (else the last sentence) of a message of
+    several sentences, or ``None`` for a message of one."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if surface_words(s)]
+    if len(sentences) < 2:
+        return None
+    questions = [s for s in sentences if "?" in s]
+    return (questions or sentences)[-1]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:\n])\s+|\.{2,}\s*|\s+-+\s+|\s+—\s+")
+
+
 class Bot:
-    """The FAQ bot: knowledge, matcher, safety screen and sessions behind one method.
+    """The FAQ bot: knowledge, matcher, screens and sessions behind one method.
 
     ``cache_size`` recent questions keep their match, and recent first questions of a
     conversation their whole reply (0: no caching); replies are immutable, so this is safe.
@@ -73,37 +126,15 @@ class Bot:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.knowledge = knowledge
         self.policy = policy
-        normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
-        targets = [Target(e.id, "entry", e.phrasings, e.answer) for e in knowledge.entries]
-        targets += [Target(i.id, "intent", i.phrasings) for i in knowledge.intents]
-        if knowledge.fallback.phrasings:
-            targets.append(Target(FALLBACK, FALLBACK, knowledge.fallback.phrasings))
-        self.matcher = Matcher(targets, normalizer=normalizer, scoring=scoring,
-                               cache_size=cache_size)
-        self._cache_size = cache_size
-        self._opening = self._cache()
+        self.matcher = Matcher(_targets(knowledge), normalizer=Normalizer(
+            synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations),
+            scoring=scoring, cache_size=cache_size)
+        self._replies = Replies(knowledge)
         self._safety = SafetyScreen(knowledge.safety)
         self._scope = ScopeScreen(knowledge.scope)
-        self._intents = {i.id: i for i in knowledge.intents}
-        self._suggested: dict[tuple[str, ...], tuple[Suggestion, ...]] = {}
-        self._safety_rules = {r.id: r for r in knowledge.safety}
         self._sessions = SessionStore(max_sessions=max_sessions, idle_seconds=session_idle_seconds,
                                       clock=clock)
-
-    def _cache(self) -> Callable[[str], tuple[Reply, State]]:
-        return (functools.lru_cache(maxsize=self._cache_size)(self._open) if self._cache_size
-                else self._open)
-
-    def __getstate__(self) -> dict[str, object]:
-        """A pickled bot keeps its knowledge and index, not its conversations or caches."""
-        state = self.__dict__.copy()
-        del state["_opening"]
-        state["_suggested"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._opening = self._cache()
+        self._opening = lru_cache(maxsize=cache_size)(self._open)
 
     @classmethod
     def from_path(cls, path: str | Path | None = None, *, policy: Policy = Policy(),
@@ -120,164 +151,146 @@ class Bot:
         if state == FRESH and len(text) <= MAX_QUESTION_CHARS:
             reply, state = self._opening(text)  # depends on the text alone: cached
         else:
-            reply, state = self._respond(text[:MAX_QUESTION_CHARS], state,
-                                         screened=text[:SAFETY_SCAN_CHARS])
+            reply, state = self._respond(text, state)
         if session_id is not None:
             self._sessions.put(session_id, state)
         return reply
 
     def starters(self) -> tuple[Suggestion, ...]:
         """Good first questions, for a widget's chips or a Home tab."""
-        return self._suggestions(self.knowledge.starters)
+        return self._replies.starters()
 
     def closest(self, text: str, *, limit: int = 3) -> tuple[Candidate, ...]:
         """The FAQ entries nearest to ``text``, best first, whatever their confidence."""
         others = len(self.matcher.targets) - len(self.knowledge.entries)  # intents, fallback
         matches = self.matcher.match(text[:MAX_QUESTION_CHARS], limit=limit + others)
         return tuple(
-            Candidate(m.id, self._question(m.id), m.confidence)
-            for m in matches if m.kind == "entry"
+            Candidate(m.id, self._replies.question(m.id), m.confidence)
+            for m in matches if m.kind == TargetKind.ENTRY
         )[:limit]
 
     @property
     def session_count(self) -> int:
         return len(self._sessions)
 
+    # -- the pipeline ----------------------------------------------------------------------------
     def _open(self, text: str) -> tuple[Reply, State]:
         """The reply to a conversation's first question: it depends on the text alone."""
-        return self._respond(text, FRESH, screened=text)
+        return self._respond(text, FRESH)
 
-    # -- the way of one question -------------------------------------------------------------------
-    def _respond(self, text: str, state: State, *, screened: str) -> tuple[Reply, State]:
-        screened_words = " ".join(surface_words(screened))  # read once for the screens
-        words = screened_words if screened == text else " ".join(surface_words(text))
-        if not words:
-            return self._help(), State(topic=state.topic)
-        rule = self._safety.check_words(screened_words)  # before anything else, pending choices included
-        if rule is not None:
-            return self._safety_reply(rule), State(topic=state.topic)
-        if state.choices:
-            picked = pick_choice(text, [self._question(c) for c in state.choices])
-            if picked == REJECT:
-                return self._fallback((), rephrase=True), State(topic=state.topic)
-            if picked is not None:
-                return self._answer(state.choices[picked], 1.0), State(topic=state.choices[picked])
-        if self._scope.outside_words(words):
-            return self._fallback(()), State(topic=state.topic)
-        matches = self.matcher.match(text, limit=8)
-        decision = self._decide(matches)
-        if decision != "answer":  # a question at the end of a story is read in its story
-            question = _last_question(text)
-            if question is not None:
-                matches, decision = self._story(text, question, matches, decision)
-        if decision != "answer" and state.topic is not None and self.matcher.knows_all(text):
-            topic = self.knowledge.entry(state.topic)
-            if topic is not None:  # a follow-up is about the topic or one of its neighbours
-                neighbours = {topic.id, *topic.related}
-                in_context = tuple(
-                    m for m in self.matcher.match(text, context=topic.question, limit=16)
-                    if m.id in neighbours
-                )
-                if self._decide(in_context) == "answer":
-                    matches, decision = in_context, "answer"
-        top = matches[0] if matches else None
-        if top is not None and top.kind == FALLBACK and decision != "fallback":
-            return self._fallback(()), State(topic=state.topic)
-        if decision == "answer" and top is not None:
-            if top.kind == "intent":
-                return self._smalltalk(top), State(topic=state.topic)
-            return self._answer(top.id, top.confidence), State(topic=top.id)
-        if decision == "clarify":
-            choices = self._choices(matches)
-            if choices:
-                return self._clarify(choices, matches[0].confidence), State(
-                    topic=state.topic, choices=tuple(c.id for c in choices))
-            if top is not None and top.kind == "intent":
-                return self._smalltalk(top), State(topic=state.topic)
-        near = [m for m in matches if m.kind == "entry" and m.confidence >= self.policy.clarify / 2]
-        return self._fallback(near, confidence=top.confidence if top else 0.0), State(topic=state.topic)
+    def _respond(self, text: str, state: State) -> tuple[Reply, State]:
+        turn = Turn.of(text, state)
+        step = (self._screen(turn) or self._pending_choice(turn) or self._outside_scope(turn)
+                or self._render(self._read(turn)))
+        topic = step.topic if step.topic is not None else state.topic
+        return step.reply, State(topic=topic, choices=step.choices)
 
-    def _story(self, text: str, question: str, matches: tuple[Match, ...],
-               decision: str) -> tuple[tuple[Match, ...], str]:
-        """A message that tells a story and ends with a question: the question on its own when
-        that is sure (or plainly off-topic), else read with the story as weaker context."""
-        alone = self.matcher.match(question, limit=8)
-        if self._decide(alone) == "answer" and (alone[0].confidence >= self.policy.sure
-                                                or alone[0].kind == FALLBACK):
-            return alone, "answer"
-        framed = self.matcher.match(question, context=text.replace(question, " "), limit=8)
-        if self._decide(framed) == "answer":
-            return framed, "answer"
-        return matches, decision
+    def _screen(self, turn: Turn) -> Step | None:
+        """Help for a message without words; the safety reply for one the safety screen stops
+        (before anything else, a pending choice included)."""
+        if not turn.words:
+            return Step(self._replies.help())
+        rule = self._safety.check_words(turn.screened)
+        return Step(self._replies.safety(rule)) if rule is not None else None
 
-    def _decide(self, matches: tuple[Match, ...]) -> str:
-        if not matches or matches[0].confidence < self.policy.clarify:
-            return "fallback"
-        top = matches[0].confidence
-        runner_up = matches[1].confidence if len(matches) > 1 else 0.0
-        gap = top - runner_up
-        if (top >= self.policy.sure and gap >= self.policy.tie) or (
-                top >= self.policy.answer and gap >= self.policy.margin):
-            return "answer"
-        return "clarify"
+    def _pending_choice(self, turn: Turn) -> Step | None:
+        """The entry picked among the pending "did you mean" choices, or the fallback for
+        "none of them"; anything else is read as a new question."""
+        choices = turn.state.choices
+        if not choices:
+            return None
+        picked = pick_choice(turn.text, [self._replies.question(c) for c in choices])
+        if picked == REJECT:
+            return Step(self._replies.fallback(rephrase=True))
+        if picked is None:
+            return None
+        return Step(self._replies.answer(choices[picked], 1.0), topic=choices[picked])
 
-    def _choices(self, matches: tuple[Match, ...]) -> list[Match]:
-        floor = max(matches[0].confidence - self.policy.window, self.policy.clarify * 0.8)
-        entries = [m for m in matches if m.kind == "entry" and m.confidence >= floor]
-        return entries[: self.policy.choices]
+    def _outside_scope(self, turn: Turn) -> Step | None:
+        """The fallback for a question about another field that says nothing of the bot's own."""
+        return Step(self._replies.fallback()) if self._scope.outside_words(turn.words) else None
 
-    # -- replies -------------------------------------------------------------------------------
-    def _question(self, entry_id: str) -> str:
-        entry = self.knowledge.entry(entry_id)
-        return entry.question if entry else entry_id
+    def _read(self, turn: Turn) -> Reading:
+        """The message read alone; failing an answer, its story's last question; failing
+        that, the message as a follow-up of the session's topic."""
+        reading = self._reading(self.matcher.match(turn.text, limit=CANDIDATES))
+        if reading.decision is not Decision.ANSWER:
+            reading = self._read_story(turn.text) or reading
+        if reading.decision is not Decision.ANSWER:
+            reading = self._read_follow_up(turn) or reading
+        return reading
 
-    def _suggestions(self, ids: Iterable[str]) -> tuple[Suggestion, ...]:
-        """The entries among ``ids`` as suggestions (remembered: replies are built often)."""
-        key = tuple(ids)
-        known = self._suggested.get(key)
-        if known is None:
-            if len(self._suggested) >= 4096:  # bounded: clarify and fallback combine ids
-                self._suggested.clear()
-            known = self._suggested[key] = tuple(
-                Suggestion(i, self._question(i)) for i in key if self.knowledge.entry(i))
-        return known
+    def _read_story(self, text: str) -> Reading | None:
+        """A message that tells a story and ends with a question: the answer to the question
+        alone when that is sure (or plainly off-topic), else to the question read with the
+        story as weaker context; ``None`` when neither answers."""
+        question = last_question(text)
+        if question is None:
+            return None
+        alone = self._reading(self.matcher.match(question, limit=CANDIDATES))
+        if alone.decision is Decision.ANSWER and alone.top is not None and (
+                alone.top.confidence >= self.policy.sure or alone.top.kind == TargetKind.FALLBACK):
+            return alone
+        framed = self._reading(self.matcher.match(question, context=text.replace(question, " "),
+                                                  limit=CANDIDATES))
+        return framed if framed.decision is Decision.ANSWER else None
 
-    def _answer(self, entry_id: str, confidence: float) -> Reply:
-        entry = self.knowledge.entry(entry_id)
-        assert entry is not None
-        return Reply(kind="answer", id=entry.id, confidence=confidence, text=entry.answer,
-                     suggestions=self._suggestions(entry.related), sources=entry.sources)
+    def _read_follow_up(self, turn: Turn) -> Reading | None:
+        """A question of known words read with the session's topic as context, among that
+        topic and its related entries; ``None`` unless that answers."""
+        topic = self.knowledge.entry(turn.state.topic) if turn.state.topic is not None else None
+        if topic is None or not self.matcher.knows_all(turn.text):
+            return None
+        neighbours = {topic.id, *topic.related}
+        in_context = self._reading(tuple(
+            m for m in self.matcher.match(turn.text, context=topic.question,
+                                          limit=FOLLOW_UP_CANDIDATES)
+            if m.id in neighbours))
+        return in_context if in_context.decision is Decision.ANSWER else None
 
-    def _clarify(self, choices: list[Match], confidence: float) -> Reply:
-        lines = "\n".join(f"{n}. {self._question(c.id)}" for n, c in enumerate(choices, start=1))
-        text = ("I'm not quite sure what you're asking. Did you mean:\n\n"
-                f"{lines}\n\nReply with a number, or ask another way.")
-        return Reply(kind="clarify", id=choices[0].id, confidence=confidence, text=text,
-                     suggestions=self._suggestions([c.id for c in choices]))
+    def _reading(self, matches: tuple[Match, ...]) -> Reading:
+        return Reading(matches, self.policy.decide([m.confidence for m in matches]))
 
-    def _smalltalk(self, match: Match) -> Reply:
-        intent = self._intents[match.id]
-        return Reply(kind="smalltalk", id=intent.id, confidence=match.confidence, text=intent.reply,
-                     suggestions=self._suggestions(intent.suggestions))
+    def _render(self, reading: Reading) -> Step:
+        """The decision as a reply: an answer (or small talk), a "did you mean", or the fallback."""
+        top = reading.top
+        if top is None or reading.decision is Decision.FALLBACK:
+            return Step(self._replies.fallback(self._near(reading),
+                                               confidence=top.confidence if top else 0.0))
+        if top.kind == TargetKind.FALLBACK:  # closest to what the bot does not cover
+            return Step(self._replies.fallback())
+        if reading.decision is Decision.ANSWER:
+            return self._answer(top)
+        choices = self._choices(reading)
+        if choices:
+            return Step(self._replies.clarify(choices, top.confidence), choices=choices)
+        if top.kind == TargetKind.INTENT:
+            return Step(self._replies.smalltalk(top.id, top.confidence))
+        return Step(self._replies.fallback(self._near(reading), confidence=top.confidence))
 
-    def _help(self) -> Reply:
-        intent = self._intents.get(HELP_INTENT)
-        if intent is None:
-            return Reply(kind="smalltalk", id=HELP_INTENT, confidence=1.0,
-                         text="Ask me a question in your own words.", suggestions=self.starters())
-        return Reply(kind="smalltalk", id=intent.id, confidence=1.0, text=intent.reply,
-                     suggestions=self._suggestions(intent.suggestions) or self.starters())
+    def _answer(self, match: Match) -> Step:
+        if match.kind == TargetKind.INTENT:
+            return Step(self._replies.smalltalk(match.id, match.confidence))
+        return Step(self._replies.answer(match.id, match.confidence), topic=match.id)
 
-    def _safety_reply(self, rule_id: str) -> Reply:
-        rule = self._safety_rules[rule_id]
-        return Reply(kind="safety", id=rule.id, confidence=1.0, text=rule.reply,
-                     sources=rule.sources)
+    def _choices(self, reading: Reading) -> tuple[str, ...]:
+        """The entries a "did you mean" offers: the best few close to the top."""
+        floor = self.policy.choice_floor(reading.matches[0].confidence)
+        entries = [m.id for m in reading.matches
+                   if m.kind == TargetKind.ENTRY and m.confidence >= floor]
+        return tuple(entries[: self.policy.choices])
 
-    def _fallback(self, near: list[Match] | tuple[()], *, confidence: float = 0.0,
-                  rephrase: bool = False) -> Reply:
-        ids = list(dict.fromkeys([m.id for m in near] + list(self.knowledge.fallback.suggestions)))
-        text = self.knowledge.fallback.reply
-        if rephrase:
-            text = "No problem. Could you ask it another way?\n\n" + text
-        return Reply(kind="fallback", id=None, confidence=confidence, text=text,
-                     suggestions=self._suggestions(ids[:3]))
+    def _near(self, reading: Reading) -> list[str]:
+        """The entries close enough to offer under the fallback."""
+        return [m.id for m in reading.matches
+                if m.kind == TargetKind.ENTRY and m.confidence >= self.policy.offer_floor]
+
+
+def _targets(knowledge: KnowledgeBase) -> list[Target]:
+    """What a question can land on: entries, intents and the fallback's examples."""
+    targets = [Target(e.id, TargetKind.ENTRY, e.phrasings, e.answer) for e in knowledge.entries]
+    targets += [Target(i.id, TargetKind.INTENT, i.phrasings) for i in knowledge.intents]
+    if knowledge.fallback.phrasings:
+        targets.append(Target(TargetKind.FALLBACK.value, TargetKind.FALLBACK,
+                              knowledge.fallback.phrasings))
+    return targets

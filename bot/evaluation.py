@@ -6,7 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine import FALLBACK, Bot
+from bot.engine import Bot
+from bot.reply import ReplyKind
+
+OUT_OF_SCOPE = "fallback"
+"""The label of a question the bot should not answer."""
 
 
 @dataclass(frozen=True)
@@ -88,19 +92,19 @@ def evaluate(bot: Bot, cases: Iterable[Case]) -> Report:
     misses = []
     for case in cases:
         reply = bot.reply(None, case.question)
-        if case.expected == FALLBACK:
-            group, ok = "out", reply.kind == "fallback"
+        if case.expected == OUT_OF_SCOPE:
+            group, ok = "out", reply.kind == ReplyKind.FALLBACK
         elif case.expected in safety_ids:
-            group, ok = "safe", reply.kind == "safety" and reply.id == case.expected
+            group, ok = "safe", reply.kind == ReplyKind.SAFETY and reply.id == case.expected
         else:
             group = "in"
-            ok = reply.kind in ("answer", "smalltalk") and reply.id == case.expected
+            ok = reply.kind in (ReplyKind.ANSWER, ReplyKind.SMALLTALK) and reply.id == case.expected
         counts[group] += 1
         counts[group + "_ok"] += ok
         if not ok:
-            offered = reply.kind == "clarify" and any(
+            offered = reply.kind == ReplyKind.CLARIFY and any(
                 s.id == case.expected for s in reply.suggestions)
-            misses.append(Miss(case.expected, case.question, reply.kind, reply.id,
+            misses.append(Miss(case.expected, case.question, str(reply.kind), reply.id,
                                round(reply.confidence, 4), offered))
     return Report(counts["in"], counts["in_ok"], counts["out"], counts["out_ok"],
                   counts["safe"], counts["safe_ok"], tuple(misses))

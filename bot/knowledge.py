@@ -12,19 +12,26 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from bot.links import ALLOWLIST_FILE, address_problem, canonical, link_problems
-from bot.normalize import Synonym
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 DEFAULT_FALLBACK = (
     "Sorry, I don't know that one. Could you try asking it another way?"
 )
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """A canonical phrase and the variants that stand for it."""
+
+    canonical: str
+    variants: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,19 @@ class Fallback:
 
 
 @dataclass(frozen=True)
+class Prompts:
+    """What the bot says around its replies: a "did you mean" and a declined choice.
+
+    ``help`` is said to an empty message only when the base has no ``help`` intent.
+    """
+
+    clarify: str = "I'm not quite sure what you're asking. Did you mean:"
+    choose: str = "Reply with a number, or ask another way."
+    rephrase: str = "No problem. Could you ask it another way?"
+    help: str = "Ask me a question in your own words."
+
+
+@dataclass(frozen=True)
 class Scope:
     """Other fields the bot does not cover, and words naming its own field.
 
@@ -101,6 +121,7 @@ class KnowledgeBase:
     abbreviations: tuple[Synonym, ...] = ()
     scope: Scope = field(default_factory=Scope)
     links: tuple[str, ...] = ()  # the addresses content may link to
+    prompts: Prompts = field(default_factory=Prompts)
     version: str = ""
     origin: str = ""
 
@@ -119,6 +140,8 @@ class KnowledgeError(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(self.problems))
 
+
+_PROMPTS = tuple(f.name for f in fields(Prompts))
 
 _FOLDER_FILES = ("conversation.yaml", "safety.yaml", "synonyms.yaml", "scope.yaml", ALLOWLIST_FILE)
 """Read by ``_Loader.folder`` beside ``faq/*.yaml``; keep in step with it (the cache's key)."""
@@ -173,6 +196,7 @@ class _Loader:
             intents=self._intents(conversation, conv_file),
             safety=self._safety(safety, str(self.root / "safety.yaml")),
             fallback=self._fallback(conversation, conv_file),
+            prompts=self._prompts(conversation, conv_file),
             starters=self._id_list(conversation, "starters", conv_file, "starters"),
             synonyms=self._synonyms(synonyms, "synonyms"),
             abbreviations=self._synonyms(synonyms, "abbreviations"),
@@ -195,6 +219,7 @@ class _Loader:
             intents=self._intents(data, where),
             safety=self._safety(data, where),
             fallback=self._fallback(data, where),
+            prompts=self._prompts(data, where),
             starters=self._id_list(data, "starters", where, "starters"),
             synonyms=self._synonyms(data, "synonyms"),
             abbreviations=self._synonyms(data, "abbreviations"),
@@ -297,6 +322,16 @@ class _Loader:
             suggestions=self._texts(item, "suggestions", label, required=False),
             phrasings=self._texts(item, "phrasings", label, required=False),
         )
+
+    def _prompts(self, data: Any, where: str) -> Prompts:
+        item = data.get("prompts") if isinstance(data, dict) else None
+        if item is None:
+            return Prompts()
+        if not isinstance(item, dict):
+            self.problems.append(f"{where}: 'prompts' must be a mapping")
+            return Prompts()
+        label = f"{where}: prompts"
+        return Prompts(**{name: self._text(item, name, label) for name in _PROMPTS if name in item})
 
     def _scope(self, data: Any, where: str) -> Scope:
         if not isinstance(data, dict):
@@ -461,3 +496,40 @@ class _Loader:
         for label, name, text in texts:
             for problem in link_problems(text, allowed=allowed):
                 self.problems.append(f"{label}: field {name}: {problem}")
+
+def to_export(kb: KnowledgeBase) -> dict[str, Any]:
+    """``kb`` in the export shape: the JSON :func:`load_knowledge` reads back to the same base."""
+
+    def triggers(rule_triggers: tuple[tuple[tuple[str, ...], ...], ...]) -> list[list[str]]:
+        return [[" | ".join(slot) for slot in trigger] for trigger in rule_triggers]
+
+    def synonyms(table: tuple[Synonym, ...]) -> list[dict[str, Any]]:
+        return [{"canonical": s.canonical, "variants": list(s.variants)} for s in table]
+
+    return {
+        "entries": [
+            {"id": e.id, "question": e.question, "alternates": list(e.alternates),
+             "answer": e.answer, "sources": list(e.sources), "related": list(e.related)}
+            for e in kb.entries
+        ],
+        "intents": [
+            {"id": i.id, "phrasings": list(i.phrasings), "reply": i.reply,
+             "suggestions": list(i.suggestions)}
+            for i in kb.intents
+        ],
+        "safety": [
+            {"id": r.id, "reply": r.reply, "sources": list(r.sources),
+             "triggers": triggers(r.triggers), "unless": triggers(r.unless),
+             "ignore": triggers(r.ignore)}
+            for r in kb.safety
+        ],
+        "fallback": {"reply": kb.fallback.reply, "suggestions": list(kb.fallback.suggestions),
+                     "phrasings": list(kb.fallback.phrasings)},
+        "prompts": asdict(kb.prompts),
+        "starters": list(kb.starters),
+        "synonyms": synonyms(kb.synonyms),
+        "abbreviations": synonyms(kb.abbreviations),
+        "scope": {"own_field": list(kb.scope.own_field),
+                  "other_fields": list(kb.scope.other_fields)},
+        "links": list(kb.links),
+    }

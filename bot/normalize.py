@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import Stemmer
 
+from bot.knowledge import Synonym
+
 _STEMMER = Stemmer.Stemmer("english")
 
 # Written the way people type them, with or without the apostrophe.
@@ -53,14 +55,6 @@ STOPWORDS = frozenset(
     ones not no yes ok okay hey what
     """.split()
 )
-
-
-@dataclass(frozen=True)
-class Synonym:
-    """A canonical phrase and the variants that stand for it."""
-
-    canonical: str
-    variants: tuple[str, ...]
 
 
 @lru_cache(maxsize=200_000)

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from enum import Enum
+from typing import Any
 
-ReplyKind = Literal["answer", "clarify", "smalltalk", "safety", "fallback"]
-REPLY_KINDS: tuple[str, ...] = get_args(ReplyKind)
+
+class ReplyKind(str, Enum):
+    """What a reply is; its value is the ``kind`` faces and the JSON API see."""
+
+    ANSWER = "answer"        # an FAQ entry's answer
+    CLARIFY = "clarify"      # "did you mean", with numbered choices
+    SMALLTALK = "smalltalk"  # greeting, thanks, help, ...
+    SAFETY = "safety"        # a safety screen's reply (crisis, clinical advice)
+    FALLBACK = "fallback"    # the bot does not know
+
+    def __str__(self) -> str:
+        return self.value
+
+
+REPLY_KINDS: tuple[str, ...] = tuple(kind.value for kind in ReplyKind)
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ class Reply:
     def to_dict(self) -> dict[str, Any]:
         """The reply as JSON-ready data with exactly the public fields."""
         return {
-            "kind": self.kind,
+            "kind": str(self.kind),
             "id": self.id,
             "confidence": round(self.confidence, 4),
             "text": self.text,
