@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.cache import cache_directory, load_bot
 from bot.engine import Bot
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.reply import Reply
@@ -33,7 +32,7 @@ class CliContext:
 
     def load_bot(self) -> Bot:
         if self._bot is None:
-            self._bot = load_bot(self.knowledge, directory=cache_directory(os.environ))
+            self._bot = Bot.from_path(self.knowledge)
         return self._bot
 
 

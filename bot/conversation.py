@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from cachetools import TTLCache
 from rapidfuzz import fuzz, process
 
 from bot.normalize import surface_words
@@ -28,52 +27,29 @@ FRESH = State()
 
 
 class SessionStore:
-    """Thread-safe sessions; the least recently used go first when ``max_sessions`` is reached."""
+    """Thread-safe sessions; the least recently used go first when ``max_sessions`` is reached,
+    and a session idle for ``idle_seconds`` is forgotten."""
 
     def __init__(self, *, max_sessions: int = 10_000, idle_seconds: float = 1800.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if max_sessions < 1 or idle_seconds <= 0:
             raise ValueError("max_sessions must be at least 1 and idle_seconds positive")
-        self._max = max_sessions
-        self._idle = idle_seconds
-        self._clock = clock
-        self._states: OrderedDict[str, tuple[float, State]] = OrderedDict()
+        self._states: TTLCache[str, State] = TTLCache(max_sessions, idle_seconds, timer=clock)
         self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, object]:
-        """A pickled store keeps its settings, not its conversations."""
-        return {"max_sessions": self._max, "idle_seconds": self._idle, "clock": self._clock}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
 
     def get(self, session_id: str) -> State:
         """The session's state, or a fresh one when it is unknown or has been idle too long."""
-        now = self._clock()
         with self._lock:
-            self._expire(now)
-            item = self._states.get(session_id)
-            return item[1] if item else FRESH
+            return self._states.get(session_id, FRESH)
 
     def put(self, session_id: str, state: State) -> None:
-        now = self._clock()
         with self._lock:
-            self._states[session_id] = (now, state)
-            self._states.move_to_end(session_id)
-            while len(self._states) > self._max:
-                self._states.popitem(last=False)
+            self._states[session_id] = state
 
     def __len__(self) -> int:
         with self._lock:
-            self._expire(self._clock())
+            self._states.expire()
             return len(self._states)
-
-    def _expire(self, now: float) -> None:
-        while self._states:
-            oldest = next(iter(self._states.values()))
-            if now - oldest[0] <= self._idle:
-                return
-            self._states.popitem(last=False)
 
 
 REJECT = -1

@@ -143,19 +143,8 @@ class KnowledgeError(Exception):
 
 _PROMPTS = tuple(f.name for f in fields(Prompts))
 
-_FOLDER_FILES = ("conversation.yaml", "safety.yaml", "synonyms.yaml", "scope.yaml", ALLOWLIST_FILE)
-"""Read by ``_Loader.folder`` beside ``faq/*.yaml``; keep in step with it (the cache's key)."""
-
-
 def _faq_files(root: Path) -> list[Path]:
     return sorted((root / "faq").glob("*.yaml")) if (root / "faq").is_dir() else []
-
-
-def source_files(path: Path) -> list[Path]:
-    """The files a knowledge base at ``path`` (a folder or an export JSON) is read from."""
-    if not path.is_dir():
-        return [path]
-    return [*_faq_files(path), *(p for p in (path / name for name in _FOLDER_FILES) if p.exists())]
 
 
 def load_knowledge(path: str | Path | None = None) -> KnowledgeBase:
@@ -232,7 +221,7 @@ class _Loader:
             if required:
                 self.problems.append(f"{path}: file is missing")
             return {}
-        import yaml  # here, not at the top: a bot loaded from the cache needs no YAML
+        import yaml  # here, not at the top: an export JSON needs no YAML
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where the wheel has it
         try:

@@ -15,7 +15,7 @@ import heapq
 import math
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -65,6 +65,9 @@ class Scoring:
     fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
     entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
 
+
+TYPO_SHAPES_KEPT = 65_536
+"""Word shapes (length, first and last letter) whose typo neighbours are remembered."""
 
 _QueryToken = tuple[str, float, dict[str, float]]  # token, weight, {known token: similarity}
 
@@ -218,8 +221,7 @@ class Matcher:
         """``cache_size``: how many recent questions keep their result (0: none). Questions
         repeat (starter chips, suggestion buttons, "hi"), and a result never changes."""
         self._targets = tuple(targets)
-        self._cache_size = cache_size
-        self._cached = self._cache()
+        self._cached = lru_cache(maxsize=cache_size)(self._match)
         self._normalizer = normalizer
         self._scoring = scoring
         surfaces: dict[str, str] = {}  # surface word of a phrasing -> its token
@@ -275,22 +277,8 @@ class Matcher:
         for word in lookup:
             self._by_ends.setdefault((len(word), word[0]), []).append(word)
             self._by_ends.setdefault((len(word), "-" + word[-1]), []).append(word)
-        self._neighbours: dict[tuple[int, str, str], tuple[str, ...]] = {}
+        self._neighbours = lru_cache(maxsize=TYPO_SHAPES_KEPT)(self._words_of_shape)
         self._common = max(int(scoring.common_share * len(self._tokens)), 2 * scoring.rerank)
-
-    def _cache(self) -> Callable[[str, str | None, int], tuple[Match, ...]]:
-        return lru_cache(maxsize=self._cache_size)(self._match) if self._cache_size else self._match
-
-    def __getstate__(self) -> dict[str, object]:
-        """A pickled matcher keeps its index; what it remembered of questions stays behind."""
-        state = self.__dict__.copy()
-        del state["_cached"]
-        state["_neighbours"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._cached = self._cache()
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -391,19 +379,15 @@ class Matcher:
         return near
 
     def _typo_neighbours(self, word: str) -> tuple[str, ...]:
-        """The known words ``word`` may be a typo of, remembered per length and end letters:
-        those of near length (:func:`_near_lengths`) sharing its first letter or its last (a
-        typo rarely spoils both ends of a word)."""
-        key = (len(word), word[0], word[-1])
-        neighbours = self._neighbours.get(key)
-        if neighbours is None:
-            sizes = _near_lengths(len(word), cutoff=self._scoring.fuzzy_cutoff)
-            if len(self._neighbours) >= 65_536:
-                self._neighbours.clear()
-            neighbours = self._neighbours[key] = tuple(dict.fromkeys(
-                known for other in sizes for end in (word[0], "-" + word[-1])
-                for known in self._by_ends.get((other, end), ())))
-        return neighbours
+        """The known words ``word`` may be a typo of: those of near length (:func:`_near_lengths`)
+        sharing its first letter or its last (a typo rarely spoils both ends of a word)."""
+        return self._neighbours(len(word), word[0], word[-1])
+
+    def _words_of_shape(self, size: int, first: str, last: str) -> tuple[str, ...]:
+        sizes = _near_lengths(size, cutoff=self._scoring.fuzzy_cutoff)
+        return tuple(dict.fromkeys(
+            known for other in sizes for end in (first, "-" + last)
+            for known in self._by_ends.get((other, end), ())))
 
     def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
         """Phrasings sharing a distinctive token with the query, with their partial scores,

@@ -242,7 +242,7 @@ class Signals:
     def __init__(self, phrases: Iterable[Phrases]) -> None:
         self._prefixes = frozenset().union(*(p.prefixes for p in phrases))
         self._lengths = tuple(sorted({len(p) for p in self._prefixes}))
-        self._starts: dict[str, tuple[str, ...]] = {}
+        self._starts = lru_cache(maxsize=self._CACHED_WORDS)(self._starts_of)
 
     def of(self, words: str) -> frozenset[str]:
         """The signals of space-joined :func:`surface_words`."""
@@ -251,11 +251,9 @@ class Signals:
             return frozenset(found)
         starts = []
         for word in found:
-            known = self._starts.get(word)
-            if known is None:
-                if len(self._starts) >= self._CACHED_WORDS:
-                    self._starts.clear()
-                known = self._starts[word] = tuple(
-                    word[:n] for n in self._lengths if word[:n] in self._prefixes)
-            starts.extend(known)
+            starts.extend(self._starts(word))
         return frozenset(found + starts)
+
+    def _starts_of(self, word: str) -> tuple[str, ...]:
+        """The word starts among the signals that ``word`` begins with."""
+        return tuple(word[:n] for n in self._lengths if word[:n] in self._prefixes)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,6 @@ from bot import Bot
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cache_of_built_bots(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Commands run by the tests keep their built bots in a folder of the test session's own,
-    not in the user's ~/.cache."""
-    os.environ["FAQBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session")

@@ -293,12 +293,3 @@ def test_chat_holds_a_conversation_and_ends_on_quit():
     assert result.returncode == 0
     assert "pediatric" in result.stdout.lower() or "children" in result.stdout.lower()
     assert result.stdout.count("you> ") == 3
-
-
-def test_the_command_line_keeps_its_built_bot_in_the_cache_folder(tmp_path):
-    for _ in range(2):
-        result = faqbot("ask", "--json", "hi", env={"FAQBOT_CACHE_DIR": str(tmp_path / "c")})
-        assert json.loads(result.stdout)["id"] == "greeting"
-    assert len(list((tmp_path / "c").glob("bot-*.pickle"))) == 1
-    assert faqbot("ask", "hi", env={"FAQBOT_CACHE_DIR": "", "HOME": str(tmp_path)}).returncode == 0
-    assert not (tmp_path / ".cache").exists()  # an empty FAQBOT_CACHE_DIR: no cache at all

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 V = TypeVar("V")
 
@@ -16,7 +17,7 @@ class Recent(Generic[V]):
         if size < 1:
             raise ValueError(f"size must be at least 1, not {size}")
         self.size = size
-        self._items: OrderedDict[str, V | None] = OrderedDict()
+        self._items: LRUCache[str, V | None] = LRUCache(size)
         self._lock = threading.Lock()
 
     def add(self, key: str) -> bool:
@@ -24,21 +25,15 @@ class Recent(Generic[V]):
         with self._lock:
             if key in self._items:
                 return False
-            self._store(key, None)
+            self._items[key] = None
             return True
 
     def put(self, key: str, value: V) -> None:
         """Remember ``value`` under ``key``."""
         with self._lock:
-            self._store(key, value)
+            self._items[key] = value
 
     def get(self, key: str) -> V | None:
         """The value remembered under ``key``, or None when it was never stored or is forgotten."""
         with self._lock:
             return self._items.get(key)
-
-    def _store(self, key: str, value: V | None) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 _PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
 _RATE = re.compile(r"\s*(\d+)\s*(?:(?:/|per)\s*(second|minute|hour)s?)?\s*", re.IGNORECASE)
@@ -51,9 +52,8 @@ class RateLimiter:
     ) -> None:
         self.rate = rate
         self._clock = clock
-        self._max_clients = max_clients
         self._refill_per_second = rate.count / rate.period
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._buckets: LRUCache[str, tuple[float, float]] = LRUCache(max_clients)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -71,6 +71,4 @@ class RateLimiter:
             else:
                 wait = (1.0 - tokens) / self._refill_per_second
             self._buckets[client] = (tokens, now)
-            if len(self._buckets) > self._max_clients:
-                self._buckets.popitem(last=False)
         return wait
