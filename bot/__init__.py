@@ -3,7 +3,7 @@
 >>> from bot import Bot
 >>> bot = Bot.from_path()                      # the shipped knowledge base
 >>> reply = bot.reply("session-1", "how long is the hpm fellowship?")
->>> reply.kind, reply.id
+>>> str(reply.kind), reply.id          # kind: a ReplyKind, a str enum
 ('answer', 'fellowship-length')
 """
 

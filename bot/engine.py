@@ -275,15 +275,14 @@ class Bot:
 
     def _choices(self, reading: Reading) -> tuple[str, ...]:
         """The entries a "did you mean" offers: the best few close to the top."""
-        floor = self.policy.choice_floor(reading.matches[0].confidence)
-        entries = [m.id for m in reading.matches
-                   if m.kind == TargetKind.ENTRY and m.confidence >= floor]
+        floor, entry = self.policy.choice_floor(reading.matches[0].confidence), TargetKind.ENTRY
+        entries = [m.id for m in reading.matches if m.kind == entry and m.confidence >= floor]
         return tuple(entries[: self.policy.choices])
 
     def _near(self, reading: Reading) -> list[str]:
         """The entries close enough to offer under the fallback."""
-        return [m.id for m in reading.matches
-                if m.kind == TargetKind.ENTRY and m.confidence >= self.policy.offer_floor]
+        floor, entry = self.policy.offer_floor, TargetKind.ENTRY
+        return [m.id for m in reading.matches if m.kind == entry and m.confidence >= floor]
 
 
 def _targets(knowledge: KnowledgeBase) -> list[Target]:

@@ -1,12 +1,36 @@
-"""The question matcher: an index built once, then ranked candidates with a confidence.
+"""The question matcher: an index built once, then ranked targets with a confidence.
 
-Each phrasing is a bag of normalised tokens weighted by how distinctive they are (inverse
-document frequency over targets; function words weigh little, unknown words a lot). Query
-words missing from the vocabulary are mapped to known words by RapidFuzz (typos). A phrasing
-scores the weighted geometric mean of two coverages: how much of the question it explains
-(recall) and how much of itself the question touches (precision). A target's score blends its
-best phrasing's score with how much of the question its phrasings and answer explain together
-(its pooled vocabulary). The score is the confidence, in [0, 1].
+In the words of information retrieval: a *target* is what a question can land on (an FAQ
+entry, an intent); each of its phrasings is a *document*, whose *terms* are its normalised,
+stemmed words. A term's *weight* is its inverse document frequency over targets (a target's
+terms are those of its documents and of its answer): ``log(1 + targets / targets holding
+it)``; stopwords (function words, bare numbers) weigh ``Scoring.stopword_weight``. A
+document's *length* is the sum of its terms' weights.
+
+A question becomes a *query*: for each distinct term, its weight and the known terms it
+reaches, each with a similarity (1 for the term itself; for a word missing from the
+vocabulary, the known words it may misspell, see :mod:`bot.typos`, and the weight of the
+heaviest, or ``log(1 + 2 * targets)`` when it reaches none). A follow-up's context adds its
+own terms at ``Scoring.context_weight`` times their weight.
+
+The score, written plainly in :func:`reference_scores`, with ``w`` a query term's weight,
+``s`` a similarity, ``idf`` a known term's weight, ``a = Scoring.recall_exponent`` and
+``b = Scoring.entry_weight``::
+
+    recall(D)    = sum over query terms q of  w(q) * max over k in D of s(q, k),  / sum of w(q)
+    precision(D) = min(1, sum over k in D of  idf(k) * max over q of s(q, k),  / length(D))
+    score(D)     = recall(D) ** a  *  precision(D) ** (1 - a)
+    score(T)     = (1 - b) * max over documents D of T of score(D)  +  b * recall(terms of T)
+
+A document competes when it shares a distinctive (not stopword) known term with the query,
+or, when none does, when it is made of stopwords alone. The score is the confidence, in
+[0, 1].
+
+:class:`Matcher` computes the same numbers faster. Candidates come from the postings (the
+documents holding a term), rarest term first, reading a bounded number of postings; only the
+``Scoring.rerank`` best by a partial score are scored in full, best first, and a document
+whose upper bound cannot beat its target's best so far is skipped. A test holds it to
+:func:`reference_scores` through this module's public names.
 """
 
 from __future__ import annotations
@@ -18,16 +42,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-
-from bot.normalize import STOPWORDS, Normalizer, stem
-
-
-def _minor(token: str) -> bool:
-    """Function words and bare numbers: they count, but little."""
-    return token in STOPWORDS or token.isdigit()
+from bot.normalize import Normalizer, is_stopword, stem
+from bot.typos import TypoIndex, typo_folds
 
 
 @dataclass(frozen=True)
@@ -42,7 +60,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Match:
-    """One ranked candidate: the target, the confidence and the phrasing that matched best."""
+    """One ranked target: its confidence, and the phrasing that matched best."""
 
     id: str
     kind: str
@@ -52,165 +70,274 @@ class Match:
 
 @dataclass(frozen=True)
 class Scoring:
-    """The matcher's tunable constants (tuned on leave-one-out runs over the knowledge base)."""
+    """The matcher's tunable constants (tuned on k-fold runs over the knowledge base)."""
 
-    recall_exponent: float = 0.6     # weight of "question explained" against "phrasing touched"
+    recall_exponent: float = 0.6     # weight of recall against precision
     stopword_weight: float = 0.15
     fuzzy_cutoff: float = 80.0       # RapidFuzz ratio a typo must reach to count
-    fuzzy_min_length: int = 4        # shorter words are never fuzzed
-    context_weight: float = 0.35     # weight of the previous topic's words in a follow-up
+    fuzzy_min_length: int = 4        # shorter words are never taken for typos
+    context_weight: float = 0.35     # weight of the previous topic's terms in a follow-up
     rerank: int = 32                 # candidates scored in full
-    common_share: float = 0.02       # tokens in more phrasings than this share only add evidence
-    postings_budget: int = 2000      # ... and so do tokens past this many postings read
-    fold_cutoff: float = 88.0        # a rare word this close to a commoner one is its misspelling
-    entry_weight: float = 0.4        # share of the score from the target's pooled vocabulary
+    common_share: float = 0.02       # terms in more documents than this share only add evidence
+    postings_budget: int = 2000      # ... and so do terms past this many postings read
+    fold_cutoff: float = 88.0        # a one-off term this close to a commoner one misspells it
+    entry_weight: float = 0.4        # share of the score from the target's terms together
 
 
-TYPO_SHAPES_KEPT = 65_536
-"""Word shapes (length, first and last letter) whose typo neighbours are remembered."""
+class QueryTerm(NamedTuple):
+    """One distinct term of a question, its weight, and the known terms it reaches."""
 
-_QueryToken = tuple[str, float, dict[str, float]]  # token, weight, {known token: similarity}
+    term: str
+    weight: float
+    known: dict[str, float]  # known term -> similarity in [0, 1]
+
+
+Query = tuple[QueryTerm, ...]
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything :class:`Matcher` reads, built once by :func:`build_index`.
+
+    Documents are numbered; ``document_*`` hold, for each, its target (a position in
+    ``targets``), its text, its terms and its length.
+    """
+
+    targets: tuple[Target, ...]
+    document_target: tuple[int, ...]
+    document_text: tuple[str, ...]
+    document_terms: tuple[frozenset[str], ...]
+    document_length: tuple[float, ...]
+    target_terms: tuple[frozenset[str], ...]   # of its documents and its answer
+    idf: dict[str, float]                      # known term -> weight
+    unknown_weight: float                      # the weight of a word reaching no known term
+    postings: dict[str, tuple[int, ...]]       # known term -> the documents holding it
+    document_tiebreak: tuple[float, ...]       # see TIEBREAK
+    stopword_documents: tuple[int, ...]        # documents made of stopwords alone
+    typos: TypoIndex
+
+
+TIEBREAK = 1e-9
+"""Each document's partial score starts from this over its length: among equal partial scores,
+the document the question covers more of comes first."""
+
+
+# -- the index -------------------------------------------------------------------------------------
+def build_index(targets: Sequence[Target], *, normalizer: Normalizer, scoring: Scoring) -> Index:
+    """Tokenise every phrasing, fold the base's own misspellings, weigh terms, invert."""
+    targets = tuple(targets)
+    document_target, texts, words, raw_terms = _tokenise(targets, normalizer)
+    folds = typo_folds(raw_terms, cutoff=scoring.fold_cutoff)
+    terms = tuple(frozenset(map(folds.get, t, t)) for t in raw_terms)
+    answers = [frozenset(normalizer.tokens(t.background)) for t in targets]
+    target_terms = _pool(answers, document_target, terms)
+    idf = _idf(target_terms, stopword_weight=scoring.stopword_weight)
+    postings = _invert(terms)
+    typo_words = _typo_words(words, raw_terms, folds=folds, postings=postings,
+                             in_answers=frozenset().union(*answers), normalizer=normalizer,
+                             min_length=scoring.fuzzy_min_length)
+    lengths = tuple(sum(map(idf.__getitem__, t)) or 1.0 for t in terms)
+    return Index(
+        targets=targets,
+        document_target=document_target,
+        document_text=texts,
+        document_terms=terms,
+        document_length=lengths,
+        target_terms=target_terms,
+        idf=idf,
+        unknown_weight=math.log(1.0 + 2.0 * max(len(targets), 1)),
+        postings=postings,
+        document_tiebreak=tuple(TIEBREAK / length for length in lengths),
+        stopword_documents=tuple(d for d, t in enumerate(terms) if all(map(is_stopword, t))),
+        typos=TypoIndex(typo_words, cutoff=scoring.fuzzy_cutoff,
+                        min_length=scoring.fuzzy_min_length),
+    )
+
+
+def _tokenise(targets: Sequence[Target], normalizer: Normalizer) -> tuple[
+        tuple[int, ...], tuple[str, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Each phrasing as a document: its target, text, surface words and their terms."""
+    document_target, texts, words, terms = [], [], [], []
+    for t, target in enumerate(targets):
+        for text in target.phrasings:
+            surface = normalizer.words(text)
+            document_target.append(t)
+            texts.append(text)
+            words.append(tuple(surface))
+            terms.append(tuple(map(stem, surface)))
+    return tuple(document_target), tuple(texts), tuple(words), tuple(terms)
+
+
+def _pool(answers: Sequence[frozenset[str]], document_target: Sequence[int],
+          terms: Sequence[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """Each target's terms: its answer's and its documents'."""
+    pooled = [set(answer) for answer in answers]
+    for target, document in zip(document_target, terms, strict=True):
+        pooled[target] |= document
+    return tuple(frozenset(p) for p in pooled)
+
+
+def _idf(target_terms: Sequence[frozenset[str]], *, stopword_weight: float) -> dict[str, float]:
+    """Each term's weight: its inverse document frequency over targets (stopwords: a fixed one)."""
+    targets_holding = Counter(term for terms in target_terms for term in terms)
+    n = max(len(target_terms), 1)
+    return {term: stopword_weight if is_stopword(term) else math.log(1.0 + n / count)
+            for term, count in targets_holding.items()}
+
+
+def _invert(terms: Sequence[frozenset[str]]) -> dict[str, tuple[int, ...]]:
+    """term -> the documents holding it, in order."""
+    postings: dict[str, list[int]] = {}
+    for document, held in enumerate(terms):
+        for term in held:
+            postings.setdefault(term, []).append(document)
+    return {term: tuple(documents) for term, documents in postings.items()}
+
+
+def _typo_words(words: Sequence[tuple[str, ...]], terms: Sequence[tuple[str, ...]], *,
+                folds: dict[str, str], postings: dict[str, tuple[int, ...]],
+                in_answers: frozenset[str], normalizer: Normalizer,
+                min_length: int) -> dict[str, tuple[str, ...]]:
+    """The words a typo may be read as, as typed, with the terms each stands for: the words of
+    the phrasings whose term is established (in several documents or an answer, so not the
+    base's own one-off misspellings), and the synonyms' one-word variants."""
+    term_of: dict[str, str] = {}
+    for document_words, document_terms in zip(words, terms, strict=True):
+        term_of.update(zip(document_words, document_terms, strict=True))
+    lookup: dict[str, tuple[str, ...]] = {}
+    for word, term in term_of.items():
+        term = folds.get(term, term)
+        established = len(postings.get(term, ())) > 1 or term in in_answers
+        if established and len(word) >= min_length and not is_stopword(term):
+            lookup[word] = (term,)
+    for variant, canonical in normalizer.variant_tokens().items():
+        known = tuple(k for k in canonical if k in postings)
+        if known and len(variant) >= min_length:
+            lookup.setdefault(variant, known)
+    return lookup
+
+
+# -- the reference ---------------------------------------------------------------------------------
+def reference_scores(index: Index, query: Query, *, scoring: Scoring) -> dict[str, float]:
+    """Every competing target's score, computed as the module's docstring defines it."""
+    asked = sum(q.weight for q in query)
+    if asked <= 0.0:
+        return {}
+
+    def recall(terms: frozenset[str]) -> float:
+        return sum(q.weight * max((s for k, s in q.known.items() if k in terms), default=0.0)
+                   for q in query) / asked
+
+    def precision(document: int) -> float:
+        terms = index.document_terms[document]
+        touched = sum(index.idf[k] * max(q.known.get(k, 0.0) for q in query) for k in terms)
+        return min(touched / index.document_length[document], 1.0)
+
+    distinctive = {k for q in query if not is_stopword(q.term) for k in q.known}
+    competing = [d for d, terms in enumerate(index.document_terms) if terms & distinctive]
+    if not competing:
+        asked_terms = {q.term for q in query if q.weight > 0.0}
+        competing = [d for d in index.stopword_documents if index.document_terms[d] & asked_terms]
+    a, b = scoring.recall_exponent, scoring.entry_weight
+    best: dict[int, float] = {}
+    for document in competing:
+        score = recall(index.document_terms[document]) ** a * precision(document) ** (1.0 - a)
+        target = index.document_target[document]
+        best[target] = max(best.get(target, 0.0), score)
+    return {index.targets[t].id: (1.0 - b) * score + b * recall(index.target_terms[t])
+            for t, score in best.items() if score > 0.0}
+
+
+# -- the fast scorer --------------------------------------------------------------------------------
+class _Scorer:
+    """A query laid out to score many documents quickly: :func:`reference_scores`' numbers."""
+
+    def __init__(self, query: Query, idf: dict[str, float], *, exponent: float) -> None:
+        self.exponent = exponent
+        self.asked = 0.0
+        self._weights: list[float] = []        # of each query term, by position
+        self._touch: dict[str, float] = {}     # known term -> idf x its best similarity
+        self._owners: dict[str, list[tuple[float, int]]] = {}  # -> (similarity, query position)
+        explains: dict[str, float] = {}        # known term -> the question weight it explains
+        single = True                          # each known term serves one query term
+        # A document's score is at most recall ** a * precision ** (1 - a) with, when its
+        # distinctive terms explain ``found`` of the question's weight,
+        #   recall    <= (found + bound_recall) / asked
+        #   precision <= (found * stretch + bound_touch) / length
+        self._bound_recall = self._bound_touch = 0.0
+        self._stretch = 1.0
+        for position, (term, weight, known_terms) in enumerate(query):
+            self.asked += weight
+            self._weights.append(weight)
+            stopword = is_stopword(term)
+            single = single and len(known_terms) <= 1
+            for known, similarity in known_terms.items():
+                own = idf[known] * similarity
+                if known in self._owners:
+                    single = False
+                    self._owners[known].append((similarity, position))
+                    self._touch[known] = max(self._touch[known], own)
+                else:
+                    self._owners[known] = [(similarity, position)]
+                    self._touch[known] = own
+                explains[known] = weight * similarity
+                if stopword:
+                    self._bound_recall += weight
+                    self._bound_touch += own
+                elif weight > 0.0:
+                    self._stretch = max(self._stretch, idf[known] / weight)
+                else:  # a weightless term (a context weight of 0) explains nothing but touches
+                    self._bound_touch += own
+        self.known = frozenset(self._touch)
+        self._explained = explains.__getitem__ if single else None
+
+    def explains(self, terms: frozenset[str]) -> float:
+        """The question weight these terms explain (recall, before dividing by ``asked``)."""
+        return self._explained_by(terms & self.known)
+
+    def _explained_by(self, hit: frozenset[str]) -> float:
+        if self._explained is not None:
+            return sum(map(self._explained, hit))
+        best: dict[int, float] = {}
+        for known in hit:
+            for similarity, position in self._owners[known]:
+                if similarity > best.get(position, 0.0):
+                    best[position] = similarity
+        return sum(self._weights[p] * s for p, s in best.items())
+
+    def best_documents(self, candidates: Iterable[tuple[int, float]], index: Index
+                       ) -> tuple[dict[int, float], dict[int, int]]:
+        """Each target's best score among the ``candidates`` (documents and their partial
+        scores, best first), and the document that has it. A document whose :meth:`bound`
+        cannot beat its target's best so far is skipped (most are)."""
+        best: dict[int, float] = {}
+        where: dict[int, int] = {}
+        a, b, asked, known = self.exponent, 1.0 - self.exponent, self.asked, self.known
+        touch, explained_by, single = self._touch.__getitem__, self._explained_by, self._explained
+        bound_recall, bound_touch, stretch = self._bound_recall, self._bound_touch, self._stretch
+        target_of, terms, lengths = index.document_target, index.document_terms, index.document_length
+        for document, found in candidates:
+            target, length = target_of[document], lengths[document]
+            held = best.get(target)
+            if held is not None and held >= (min((found + bound_recall) / asked, 1.0) ** a
+                                             * min((found * stretch + bound_touch) / length, 1.0) ** b):
+                continue
+            hit = terms[document] & known
+            explained = sum(map(single, hit)) if single is not None else explained_by(hit)
+            if explained <= 0.0:
+                continue
+            score = (explained / asked) ** a * min(sum(map(touch, hit)) / length, 1.0) ** b
+            if score > (held or 0.0):
+                best[target] = score
+                where[target] = document
+        return best, where
 
 
 _second = operator.itemgetter(1)
 
 
-def _postings_length(term: tuple[tuple[int, ...], float, str]) -> int:
+def _postings_length(term: tuple[tuple[int, ...], float]) -> int:
     return len(term[0])
-
-
-def _near_lengths(size: int, *, cutoff: float) -> range:
-    """The lengths of the words that may reach ``cutoff`` by ``fuzz.ratio`` against a word of
-    length ``size``: the ratio is at most ``1 - |a - b| / (a + b)`` for lengths ``a``, ``b``."""
-    spread = 1.0 - cutoff / 100.0
-    if spread >= 1.0:  # a cutoff of 0: any length
-        return range(1, 100 * size + 1)
-    return range(math.ceil(size * (1.0 - spread) / (1.0 + spread) - 1e-9),
-                 math.floor(size * (1.0 + spread) / (1.0 - spread) + 1e-9) + 1)
-
-
-def _invert(documents: Iterable[tuple[int, frozenset[str]]]) -> dict[str, tuple[int, ...]]:
-    """token -> the ids of the documents holding it."""
-    postings: dict[str, list[int]] = {}
-    for ident, tokens in documents:
-        for token in tokens:
-            postings.setdefault(token, []).append(ident)
-    return {token: tuple(ids) for token, ids in postings.items()}
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A query laid out for scoring many token sets quickly."""
-
-    asked: float                                      # total weight of the question
-    known: frozenset[str]                             # the known tokens it reaches
-    touch: dict[str, float]                           # known token reached -> its weight x similarity
-    gain: dict[str, float] | None                     # known token -> question weight it explains,
-                                                      # when each serves one query token (else None)
-    owners: dict[str, list[tuple[float, int]]]        # known token -> (similarity, query token)
-    weights: tuple[float, ...]                        # weight of each query token
-    minor_gain: float                                 # weight of the known function words
-    minor_touch: float                                # ... and their own weight (and that of
-                                                      # known words the question gives no weight)
-    stretch: float                                    # most a distinctive known token's own weight
-                                                      # exceeds the question weight it serves
-    plain: bool                                       # each known token explains just its own
-                                                      # weight (one owner each, no context)
-    minor: frozenset[str]                             # the known function words
-    exponent: float                                   # the recall exponent of the scoring
-
-    @classmethod
-    def of(cls, query: Sequence[_QueryToken], weights: dict[str, float], *,
-           exponent: float) -> _Prepared:
-        asked = 0.0
-        gain: dict[str, float] = {}
-        minor: set[str] = set()
-        plain = True
-        for token, weight, near in query:
-            asked += weight
-            if len(near) > 1:
-                plain = False
-            for known, similarity in near.items():
-                if known in gain or weights[known] != weight:
-                    plain = False
-                gain[known] = weight * similarity
-            if near and _minor(token):
-                minor.update(near)
-        if not plain:
-            return cls._general(query, weights, exponent=exponent)
-        minor_gain = sum(map(gain.__getitem__, minor))
-        return cls(asked=asked, known=frozenset(gain), touch=gain, gain=gain, owners={},
-                   weights=(), minor_gain=minor_gain, minor_touch=minor_gain, stretch=1.0,
-                   plain=True, minor=frozenset(minor), exponent=exponent)
-
-    @classmethod
-    def _general(cls, query: Sequence[_QueryToken], weights: dict[str, float], *,
-                 exponent: float) -> _Prepared:
-        touch: dict[str, float] = {}
-        gain: dict[str, float] = {}
-        owners: dict[str, list[tuple[float, int]]] = {}
-        single = True
-        minor_gain = minor_touch = 0.0
-        stretch = 1.0
-        minor_known: set[str] = set()
-        for position, (token, weight, near) in enumerate(query):
-            minor = _minor(token)
-            if minor:
-                minor_known.update(near)
-            single = single and len(near) <= 1
-            for known, similarity in near.items():
-                own = weights[known]
-                if known in owners:
-                    single = False
-                    owners[known].append((similarity, position))
-                    touch[known] = max(touch[known], own * similarity)
-                else:
-                    owners[known] = [(similarity, position)]
-                    touch[known] = own * similarity
-                gain[known] = weight * similarity
-                if minor:
-                    minor_gain += weight
-                    minor_touch += own * similarity
-                elif weight > 0.0:
-                    stretch = max(stretch, own / weight)
-                else:  # a weightless word (a context weight of 0) explains nothing but touches
-                    minor_touch += own * similarity
-        return cls(asked=sum(weight for _, weight, _ in query), known=frozenset(touch), touch=touch,
-                   gain=gain if single else None, owners=owners,
-                   weights=tuple(weight for _, weight, _ in query), minor_gain=minor_gain,
-                   minor_touch=minor_touch, stretch=stretch,
-                   plain=False, minor=frozenset(minor_known), exponent=exponent)
-
-    def explains(self, tokens: frozenset[str]) -> float:
-        """The question weight these tokens explain."""
-        hit = tokens & self.known
-        if self.gain is not None:
-            return sum(map(self.gain.__getitem__, hit))
-        best: dict[int, float] = {}
-        for known in hit:
-            for similarity, position in self.owners[known]:
-                if similarity > best.get(position, 0.0):
-                    best[position] = similarity
-        weights = self.weights
-        return sum(weights[p] * s for p, s in best.items())
-
-    def score(self, tokens: frozenset[str], total: float) -> float:
-        """A phrasing's score: the weighted geometric mean of how much of the question its
-        ``tokens`` explain (recall) and how much of their weight ``total`` it touches."""
-        explained = self.explains(tokens)
-        if explained <= 0.0:
-            return 0.0
-        touched = explained if self.plain else sum(map(self.touch.__getitem__,
-                                                       tokens & self.known))
-        return ((explained / self.asked) ** self.exponent) * (min(touched / total, 1.0)
-                                                              ** (1.0 - self.exponent))
-
-    def bound(self, found: float, total: float) -> float:
-        """The most :meth:`score` can be for a phrasing of own weight ``total`` whose distinctive
-        tokens explain at most ``found`` (see :meth:`Matcher._candidates`)."""
-        recall = min((found + self.minor_gain) / self.asked, 1.0)
-        precision = min((found * self.stretch + self.minor_touch) / total, 1.0)
-        return (recall ** self.exponent) * (precision ** (1.0 - self.exponent))
 
 
 class Matcher:
@@ -220,239 +347,124 @@ class Matcher:
                  scoring: Scoring = Scoring(), cache_size: int = 4096) -> None:
         """``cache_size``: how many recent questions keep their result (0: none). Questions
         repeat (starter chips, suggestion buttons, "hi"), and a result never changes."""
-        self._targets = tuple(targets)
-        self._cached = lru_cache(maxsize=cache_size)(self._match)
         self._normalizer = normalizer
         self._scoring = scoring
-        surfaces: dict[str, str] = {}  # surface word of a phrasing -> its token
-        tokenised = []
-        for t, target in enumerate(self._targets):
-            for text in target.phrasings:
-                words = normalizer.words(text)
-                tokens = tuple(map(stem, words))
-                surfaces.update(zip(words, tokens, strict=True))
-                tokenised.append((t, text, tokens))
-        fold = self._typo_folds(tokenised)
-        # Phrasings, flat: the target, text, token set and total weight of each.
-        self._target_of = tuple(t for t, _, _ in tokenised)
-        self._texts = tuple(text for _, text, _ in tokenised)
-        self._tokens = tuple(frozenset(map(fold.get, tokens, tokens)) for _, _, tokens in tokenised)
-        background = [frozenset(normalizer.tokens(t.background)) for t in self._targets]
-        in_answers = frozenset().union(*background)
-        pooled: list[set[str]] = [set(tokens) for tokens in background]
-        for t, tokens in zip(self._target_of, self._tokens, strict=True):
-            pooled[t] |= tokens
-        self._pooled = tuple(frozenset(p) for p in pooled)
-        seen_in = Counter(chain.from_iterable(self._pooled))  # token -> targets holding it
-        n = max(len(self._targets), 1)
-        minor = frozenset(filter(_minor, seen_in))
-        self._weights = {
-            token: scoring.stopword_weight if token in minor else math.log(1.0 + n / count)
-            for token, count in seen_in.items()
-        }
-        self._unknown_weight = math.log(1.0 + 2.0 * n)
-        weight = self._weights.__getitem__
-        self._totals = tuple(sum(map(weight, tokens)) or 1.0 for tokens in self._tokens)
-        self._postings = _invert(enumerate(self._tokens))
-        # Among phrasings with equal partial scores, the shorter (the question covers more of it)
-        # ranks first: each starts from a tiny amount that shrinks with its total weight.
-        self._tiebreak = tuple(1e-9 / total for total in self._totals)
-        self._function_word_phrasings = tuple(
-            index for index, tokens in enumerate(self._tokens) if tokens <= minor)
-        # Typos are looked up, as typed (a typo keeps a word's shape better than its stem),
-        # among the words of the phrasings whose token is established (in several phrasings or
-        # an answer: not the base's own one-off misspellings) and the synonyms' variants.
-        lookup: dict[str, tuple[str, ...]] = {}
-        for word, token in surfaces.items():
-            token = fold.get(token, token)
-            established = len(self._postings.get(token, ())) > 1 or token in in_answers
-            if established and len(word) >= scoring.fuzzy_min_length and not _minor(token):
-                lookup[word] = (token,)
-        for variant, canonical in normalizer.variant_tokens().items():
-            known = tuple(k for k in canonical if k in self._postings)
-            if known and len(variant) >= scoring.fuzzy_min_length:
-                lookup.setdefault(variant, known)
-        self._fuzzy_lookup = lookup
-        self._by_ends: dict[tuple[int, str], list[str]] = {}  # (length, first or -last letter)
-        for word in lookup:
-            self._by_ends.setdefault((len(word), word[0]), []).append(word)
-            self._by_ends.setdefault((len(word), "-" + word[-1]), []).append(word)
-        self._neighbours = lru_cache(maxsize=TYPO_SHAPES_KEPT)(self._words_of_shape)
-        self._common = max(int(scoring.common_share * len(self._tokens)), 2 * scoring.rerank)
+        self.index = build_index(targets, normalizer=normalizer, scoring=scoring)
+        self._common = max(int(scoring.common_share * len(self.index.document_terms)),
+                           2 * scoring.rerank)
+        self._cached = lru_cache(maxsize=cache_size)(self._match)
 
     @property
     def targets(self) -> tuple[Target, ...]:
-        return self._targets
+        return self.index.targets
 
     def match(self, text: str, *, context: str | None = None, limit: int = 5) -> tuple[Match, ...]:
         """Targets ranked by confidence for ``text``; ``context`` is the previous topic, if any."""
         return self._cached(text, context, limit)
 
-    def _match(self, text: str, context: str | None, limit: int) -> tuple[Match, ...]:
-        query = self._query(text, factor=1.0)
+    def query(self, text: str, *, context: str | None = None) -> Query:
+        """The query for ``text``, with ``context``'s other terms at the context weight."""
+        query = self._query_terms(text, factor=1.0)
         if context:
-            seen = {token for token, _, _ in query}
-            query += [q for q in self._query(context, factor=self._scoring.context_weight)
-                      if q[0] not in seen]
-        if not query:
-            return ()
-        prepared = _Prepared.of(query, self._weights, exponent=self._scoring.recall_exponent)
-        if prepared.asked <= 0.0:
-            return ()
-        best: dict[int, float] = {}   # target -> its best phrasing's score
-        where: dict[int, int] = {}    # target -> that phrasing
-        target_of, totals, tokens = self._target_of, self._totals, self._tokens
-        candidates = self._candidates(query)
-        if prepared.plain:  # what a phrasing explains is what it touches: its partial score
-            asked, minor, gain = prepared.asked, prepared.minor, prepared.gain  # plus function words
-            a = prepared.exponent
-            for index, found in candidates:
-                hit = tokens[index] & minor
-                explained = found + sum(map(gain.__getitem__, hit)) if hit else found
-                score = (explained / asked) ** a * min(explained / totals[index], 1.0) ** (1.0 - a)
-                target = target_of[index]
-                if score > best.get(target, 0.0):
-                    best[target] = score
-                    where[target] = index
-        else:
-            bound, score_of = prepared.bound, prepared.score
-            for index, found in candidates:  # best first: most of the rest are skipped
-                target = target_of[index]
-                held = best.get(target)
-                if held is not None and held >= bound(found, totals[index]):
-                    continue
-                score = score_of(tokens[index], totals[index])
-                if score > (held or 0.0):
-                    best[target] = score
-                    where[target] = index
-        share = self._scoring.entry_weight
-        if share:
-            explains, asked = prepared.explains, prepared.asked
-            best = {t: (1.0 - share) * score + share * explains(self._pooled[t]) / asked
-                    for t, score in best.items()}
-        ranked = sorted(best.items(), key=_second, reverse=True)[:limit]
-        return tuple(
-            Match(self._targets[t].id, self._targets[t].kind, round(score, 4),
-                  self._texts[where[t]])
-            for t, score in ranked
-        )
+            seen = {q.term for q in query}
+            query += [q for q in self._query_terms(context, factor=self._scoring.context_weight)
+                      if q.term not in seen]
+        return tuple(query)
 
     def knows_all(self, text: str) -> bool:
         """Whether every distinctive word of ``text`` is known (or a typo of a known word)."""
-        return all(near or _minor(token)
-                   for token, _, near in self._query(text, factor=1.0))
+        return all(q.known or is_stopword(q.term) for q in self._query_terms(text, factor=1.0))
 
     # -- internals -------------------------------------------------------------------------------
-    def _query(self, text: str, *, factor: float) -> list[_QueryToken]:
-        """(token, weight, {known token: similarity}) for each distinct token of ``text``."""
+    def _match(self, text: str, context: str | None, limit: int) -> tuple[Match, ...]:
+        query = self.query(text, context=context)
+        scorer = _Scorer(query, self.index.idf, exponent=self._scoring.recall_exponent)
+        if scorer.asked <= 0.0:
+            return ()
+        best, where = scorer.best_documents(self._candidates(query), self.index)
+        share = self._scoring.entry_weight
+        if share:
+            target_terms = self.index.target_terms
+            explains, asked = scorer.explains, scorer.asked
+            best = {t: (1.0 - share) * score + share * explains(target_terms[t]) / asked
+                    for t, score in best.items()}
+        ranked = sorted(best.items(), key=_second, reverse=True)[:limit]
+        targets, texts = self.index.targets, self.index.document_text
+        return tuple(Match(targets[t].id, targets[t].kind, round(score, 4), texts[where[t]])
+                     for t, score in ranked)
+
+    def _query_terms(self, text: str, *, factor: float) -> list[QueryTerm]:
+        """Each distinct term of ``text``, weighted by ``factor``."""
         words = self._normalizer.words(text)
-        surface = dict(zip((stem(w) for w in words), words, strict=True))  # token -> the word typed
-        unique = list(surface)
-        fuzzy = self._fuzzy({t: surface[t] for t in unique if t not in self._weights})
+        typed = dict(zip((stem(w) for w in words), words, strict=True))  # term -> the word typed
+        idf = self.index.idf
         query = []
-        for token in unique:
-            if token in self._weights:
-                query.append((token, self._weights[token] * factor, {token: 1.0}))
-            elif _minor(token):
-                query.append((token, self._scoring.stopword_weight * factor, {}))
+        for term, word in typed.items():
+            if term in idf:
+                query.append(QueryTerm(term, idf[term] * factor, {term: 1.0}))
+            elif is_stopword(term):
+                query.append(QueryTerm(term, self._scoring.stopword_weight * factor, {}))
             else:
-                near = fuzzy.get(token, {})
-                weight = max((self._weights[k] for k in near), default=self._unknown_weight)
-                query.append((token, weight * factor, near))
+                near = self.index.typos.near(word)
+                weight = max((idf[k] for k in near), default=self.index.unknown_weight)
+                query.append(QueryTerm(term, weight * factor, near))
         return query
 
-    def _fuzzy(self, unknown: dict[str, str]) -> dict[str, dict[str, float]]:
-        """Up to three known tokens close to each unknown token's word (typos), by RapidFuzz."""
-        near: dict[str, dict[str, float]] = {}
-        cutoff = self._scoring.fuzzy_cutoff
-        for token, word in unknown.items():
-            if len(word) < self._scoring.fuzzy_min_length or _minor(token):
-                continue
-            found: dict[str, float] = {}
-            for key, score, _ in process.extract(word, self._typo_neighbours(word),
-                                                 scorer=fuzz.ratio, processor=None,
-                                                 score_cutoff=cutoff, limit=3):
-                for known in self._fuzzy_lookup[key]:
-                    found[known] = max(found.get(known, 0.0), score / 100.0)
-            if found:
-                near[token] = found
-        return near
+    def _candidates(self, query: Query) -> list[tuple[int, float]]:
+        """Documents sharing a distinctive known term with the query, best first by a partial
+        score: the sum of weight x similarity over the query's distinctive (term, known term)
+        pairs the document holds (at least the question weight those explain), plus its
+        tiebreak.
 
-    def _typo_neighbours(self, word: str) -> tuple[str, ...]:
-        """The known words ``word`` may be a typo of: those of near length (:func:`_near_lengths`)
-        sharing its first letter or its last (a typo rarely spoils both ends of a word)."""
-        return self._neighbours(len(word), word[0], word[-1])
-
-    def _words_of_shape(self, size: int, first: str, last: str) -> tuple[str, ...]:
-        sizes = _near_lengths(size, cutoff=self._scoring.fuzzy_cutoff)
-        return tuple(dict.fromkeys(
-            known for other in sizes for end in (first, "-" + last)
-            for known in self._by_ends.get((other, end), ())))
-
-    def _candidates(self, query: Sequence[_QueryToken]) -> list[tuple[int, float]]:
-        """Phrasings sharing a distinctive token with the query, with their partial scores,
-        best first. A partial score is the sum of weight x similarity over the query's
-        distinctive (token, known token) pairs the phrasing holds (at least the question weight
-        those explain), plus a vanishing share that ranks shorter phrasings first among equals.
-
-        Tokens are taken rarest first. Once a token is common (in a large share of all
-        phrasings) or the postings read reach a budget, later tokens only add to the
-        phrasings already found (so every partial score is complete): the cost of a question
-        stays bounded at any size.
+        Terms are taken rarest first. Once a term is common (in a large share of all
+        documents) or the postings read reach a budget, later terms only add to the documents
+        already found (so every partial score is complete): the cost of a question stays
+        bounded at any size.
         """
-        postings_of = self._postings
-        terms = [(postings_of.get(known, ()), weight * similarity, known)
-                 for token, weight, near in query if near and not _minor(token)
-                 for known, similarity in near.items()]
-        terms.sort(key=_postings_length)
+        postings_of = self.index.postings
+        terms = sorted(((postings_of.get(known, ()), q.weight * similarity, known)
+                        for q in query if q.known and not is_stopword(q.term)
+                        for known, similarity in q.known.items()), key=_postings_length)
         partial: dict[int, float] = {}
         read = 0
-        tokens = self._tokens
-        tiebreak = self._tiebreak
-        budget = self._scoring.postings_budget
         for postings, gain, known in terms:
-            if not partial or (len(postings) <= self._common and read + len(postings) <= budget):
-                # even the rarest word is everywhere: its first `budget` phrasings stand for all
-                postings = postings[: budget - read]
-                read += len(postings)
-                for index in postings:
-                    partial[index] = partial.get(index, tiebreak[index]) + gain
-            elif len(postings) < len(partial):
-                for index in postings:
-                    if index in partial:
-                        partial[index] += gain
+            if not partial or (len(postings) <= self._common
+                               and read + len(postings) <= self._scoring.postings_budget):
+                read += self._gather(partial, postings[: self._scoring.postings_budget - read], gain)
             else:
-                for index in partial:
-                    if known in tokens[index]:
-                        partial[index] += gain
-        rerank = self._scoring.rerank
-        if not partial:  # only function words ("what can you do"): phrasings made of them alone
-            asked = {token: weight for token, weight, _ in query}
-            for index in self._function_word_phrasings:
-                gain = sum(asked.get(t, 0.0) for t in self._tokens[index])
-                if gain:
-                    partial[index] = gain + tiebreak[index]
-            return [(index, 0.0) for index in heapq.nlargest(rerank, partial, key=partial.get)]
-        return sorted(partial.items(), key=_second, reverse=True)[:rerank]
+                self._add_evidence(partial, postings, known, gain)
+        if not partial:  # only stopwords ("what can you do")
+            return self._stopword_candidates(query)
+        return sorted(partial.items(), key=_second, reverse=True)[: self._scoring.rerank]
 
-    def _typo_folds(self, tokenised: Sequence[tuple[int, str, tuple[str, ...]]]) -> dict[str, str]:
-        """Words used once in the phrasings that misspell a commoner word ("palliatve")."""
-        counts: dict[str, int] = {}
-        for _, _, tokens in tokenised:
-            for token in set(tokens):
-                counts[token] = counts.get(token, 0) + 1
-        common: dict[int, list[str]] = {}  # length -> the tokens used more than once
-        for k, c in counts.items():
-            if c > 1 and not _minor(k):
-                common.setdefault(len(k), []).append(k)
-        cutoff = self._scoring.fold_cutoff
-        folds = {}
-        for token, count in counts.items():
-            if count == 1 and len(token) >= 5 and not _minor(token):
-                near = [k for size in _near_lengths(len(token), cutoff=cutoff)
-                        for k in common.get(size, ())]
-                hit = process.extractOne(token, near, scorer=fuzz.ratio, processor=None,
-                                         score_cutoff=cutoff)
-                if hit is not None and hit[0][0] == token[0]:
-                    folds[token] = hit[0]
-        return folds
+    def _gather(self, partial: dict[int, float], postings: tuple[int, ...], gain: float) -> int:
+        """Add ``gain`` to each document of ``postings``, found or new; returns how many."""
+        tiebreak = self.index.document_tiebreak
+        for document in postings:
+            partial[document] = partial.get(document, tiebreak[document]) + gain
+        return len(postings)
+
+    def _add_evidence(self, partial: dict[int, float], postings: tuple[int, ...], known: str,
+                      gain: float) -> None:
+        """Add ``gain`` to the documents already found that hold ``known``."""
+        if len(postings) < len(partial):
+            for document in postings:
+                if document in partial:
+                    partial[document] += gain
+        else:
+            terms = self.index.document_terms
+            for document in partial:
+                if known in terms[document]:
+                    partial[document] += gain
+
+    def _stopword_candidates(self, query: Query) -> list[tuple[int, float]]:
+        """For a query of stopwords only: the documents made of stopwords alone that share
+        one, best first."""
+        asked = {q.term: q.weight for q in query}
+        terms, tiebreak = self.index.document_terms, self.index.document_tiebreak
+        partial = {}
+        for document in self.index.stopword_documents:
+            gain = sum(asked.get(t, 0.0) for t in terms[document])
+            if gain:
+                partial[document] = gain + tiebreak[document]
+        return [(d, 0.0) for d in heapq.nlargest(self._scoring.rerank, partial, key=partial.get)]

@@ -57,6 +57,11 @@ STOPWORDS = frozenset(
 )
 
 
+def is_stopword(term: str) -> bool:
+    """Function words and bare numbers: they count, but little."""
+    return term in STOPWORDS or term.isdigit()
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball stem of one lowercase word, cached."""

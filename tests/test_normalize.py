@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import load_knowledge
-from bot.normalize import Normalizer, Phrases, Signals, Synonym, stem, surface_words
+from bot.knowledge import Synonym, load_knowledge
+from bot.normalize import Normalizer, Phrases, Signals, stem, surface_words
 
 
 @pytest.fixture(scope="module")
