@@ -16,12 +16,15 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process, utils
 
 from adapters.log import DEFAULT_LOG_PATH, LoggedQuestion, log_settings_from_env, read_questions
 from bot import Bot, Candidate
+
+if TYPE_CHECKING:
+    from adapters.cli import CliContext
 
 DEFAULT_DAYS = 30
 DEFAULT_TOP = 10
@@ -198,7 +201,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, context: Any) -> int:
+def run(args: argparse.Namespace, context: CliContext) -> int:
     """Print the report; 1 when the log cannot be read, 2 for bad arguments or settings."""
     if args.days < 1 or args.top < 1:
         print("faqbot report: --days and --top must be at least 1", file=sys.stderr)

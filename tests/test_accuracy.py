@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import evaluate, read_cases
-from tests.conftest import shared_file
+from tests.helpers import shared_file
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -1,33 +1,24 @@
-"""The ``faqbot`` command line, run as a user runs it: in a subprocess."""
+"""The ``faqbot`` command line, run in-process through ``main(argv)`` (and twice as a real
+process, the console script a user runs)."""
 
 from __future__ import annotations
 
 import json
-import os
 import select
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot.cli import format_reply
+from adapters.cli import format_reply
 from bot.engine import Bot
 from bot.reply import Reply, Suggestion
+from tests.helpers import FAQBOT, faqbot, faqbot_process
 
-FAQBOT = str(Path(sys.executable).with_name("faqbot"))
 FIELDS = ["kind", "id", "confidence", "text", "suggestions", "sources"]
 
 
-def faqbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-           cwd: Path | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k != "FAQBOT_KNOWLEDGE"}
-    full_env.update(env or {})
-    return subprocess.run([FAQBOT, *args], capture_output=True, text=True, input=stdin,
-                          env=full_env, cwd=cwd, timeout=60)
-
-
-def json_lines(result: subprocess.CompletedProcess) -> list[dict]:
+def json_lines(result) -> list[dict]:
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
@@ -64,6 +55,11 @@ def test_ask_prints_the_answer_for_a_person(tmp_path):
     assert result.stdout.startswith(answer)
     assert "Source:" in result.stdout and "You could also ask:" in result.stdout
     assert not result.stdout.lstrip().startswith("{")
+
+
+def test_the_console_script_answers_as_a_real_process():
+    (data,) = json_lines(faqbot_process("ask", "--json", "how long is the HPM fellowship?"))
+    assert (data["kind"], data["id"]) == ("answer", "fellowship-length")
 
 
 def test_ask_json_prints_exactly_the_reply_fields():

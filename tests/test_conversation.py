@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from bot.conversation import REJECT, SessionStore, State, pick_choice
-from tests.conftest import FakeClock
+from tests.helpers import FakeClock
 
 
 def topic(name: str) -> State:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -14,8 +12,7 @@ import yaml
 
 from bot.engine import Bot
 from bot.knowledge import DEFAULT_KNOWLEDGE, KnowledgeError, load_knowledge
-
-FAQBOT = str(Path(sys.executable).with_name("faqbot"))
+from tests.helpers import faqbot
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -49,12 +46,6 @@ def one_problem(problems: tuple[str, ...], *needles: str) -> str:
     hits = [p for p in problems if all(n in p for n in needles)]
     assert hits, f"no problem mentions all of {needles}: {problems}"
     return hits[0]
-
-
-def faqbot(*args: str, env: dict | None = None, stdin: str | None = None,
-           cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([FAQBOT, *args], capture_output=True, text=True, input=stdin,
-                          env=env, cwd=cwd, timeout=60)
 
 
 def minimal_export(**extra) -> dict:

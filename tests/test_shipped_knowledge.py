@@ -12,7 +12,7 @@ from bot.evaluation import read_cases
 from bot.knowledge import load_knowledge
 from bot.links import LINK, address_problem, canonical
 from bot.normalize import Normalizer, surface_words
-from tests.conftest import shared_file
+from tests.helpers import shared_file
 
 # The ids the product's requirements (knowledge-topics.yaml) give the FAQ entries and the
 # small talk; copied here so that the tests run in a clone without the requirements file.

@@ -12,7 +12,10 @@ import logging
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adapters.cli import CliContext
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -27,7 +30,7 @@ def add_command(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, context: Any, *, stop: threading.Event | None = None) -> int:
+def run(args: argparse.Namespace, context: CliContext, *, stop: threading.Event | None = None) -> int:
     """Connect and answer until interrupted (or until ``stop`` is set); returns the exit status."""
     try:
         from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -9,11 +9,14 @@ import os
 import signal
 import sys
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.web.app import close_app, create_app
 from adapters.web.server import create_server
 from adapters.web.settings import app_config_from_env, server_settings_from_env
+
+if TYPE_CHECKING:
+    from adapters.cli import CliContext
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +32,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, context: Any) -> int:
+def run(args: argparse.Namespace, context: CliContext) -> int:
     """Serve until interrupted; 0 on Ctrl+C, 2 for bad settings, 1 when it cannot listen."""
     try:
         config = app_config_from_env(os.environ)

@@ -20,7 +20,7 @@ import pytest
 from adapters.log import read_questions
 from adapters.slack.app import SlackConfigError, build_app
 from adapters.slack.cli import add_command, run
-from tests.conftest import log_writers
+from tests.helpers import log_writers
 
 from .standin import (
     BOT_TOKEN,

@@ -1,4 +1,4 @@
-"""Helpers of the web face's tests: apps with chosen settings, a clock to move by hand."""
+"""Fixtures of the web face's tests: the app and its client, apps with chosen settings, a clock."""
 
 from __future__ import annotations
 
@@ -11,7 +11,21 @@ from flask import Flask
 
 from adapters.web import close_app, create_app
 from bot import Bot
-from tests.conftest import FakeClock
+from tests.helpers import FakeClock
+
+
+@pytest.fixture
+def app(bot: Bot, tmp_path: Path) -> Iterator[Flask]:
+    """The web app over the shipped bot, logging to a fresh SQLite file (Flask's flaskr style)."""
+    app = create_app(bot, {"TESTING": True, "LOG_PATH": tmp_path / "questions.sqlite3"})
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> Any:
+    """Flask's test client for ``app``."""
+    return app.test_client()
 
 
 @pytest.fixture

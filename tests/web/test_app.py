@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import log_writers
+from tests.helpers import log_writers
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,10 @@
-"""``faqbot``: ask, chat, check, eval and export, plus the faces' commands (serve, slack, report).
+"""``faqbot``: ask, chat, check, eval and export, plus the other faces' commands (serve, slack,
+report).
 
-The faces add their commands through the ``faqbot.commands`` entry-point group, so this
-module imports neither Flask nor Slack; they are only looked up for a command it lacks.
+The other faces add their commands through the ``faqbot.commands`` entry-point group: each
+names a function ``add_command(subparsers)`` whose handlers are called as
+``handler(args, context)`` with a :class:`CliContext`. So this module imports neither Flask
+nor Slack; they are looked up only for a command it lacks.
 """
 
 from __future__ import annotations
@@ -10,27 +13,32 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from bot.engine import Bot
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge, to_export
 from bot.reply import Reply
 
 PLUGIN_GROUP = "faqbot.commands"
 CORE_COMMANDS = ("ask", "chat", "check", "eval", "export")
 
 
+Handler = Callable[[argparse.Namespace, "CliContext"], int]
+"""What a command runs: its parsed arguments and the context in, the exit status out."""
+
+
 @dataclass
 class CliContext:
-    """What a command handler needs from the command line: the chosen knowledge base."""
+    """What a command handler gets from the command line: the chosen knowledge base, and the
+    bot built from it on first use."""
 
     knowledge: str | None
     _bot: Bot | None = field(default=None, repr=False)
 
     def load_bot(self) -> Bot:
+        """The bot over the chosen knowledge base (raises ``KnowledgeError`` if it is broken)."""
         if self._bot is None:
             self._bot = Bot.from_path(self.knowledge)
         return self._bot
@@ -62,8 +70,9 @@ def _ask(args: argparse.Namespace, context: CliContext) -> int:
     return 0
 
 
-def _chat(args: argparse.Namespace, context: CliContext, *, stdin: TextIO = sys.stdin) -> int:
+def _chat(args: argparse.Namespace, context: CliContext) -> int:
     bot = context.load_bot()
+    stdin = sys.stdin
     print("Ask me about careers in hospice and palliative medicine. Type 'quit' to leave.\n")
     while True:
         try:
@@ -122,36 +131,7 @@ def _eval(args: argparse.Namespace, context: CliContext) -> int:
 
 
 def _export(args: argparse.Namespace, context: CliContext) -> int:
-    kb = load_knowledge(context.knowledge)
-    data = {
-        "entries": [
-            {"id": e.id, "question": e.question, "alternates": list(e.alternates),
-             "answer": e.answer, "sources": list(e.sources), "related": list(e.related)}
-            for e in kb.entries
-        ],
-        "intents": [
-            {"id": i.id, "phrasings": list(i.phrasings), "reply": i.reply,
-             "suggestions": list(i.suggestions)}
-            for i in kb.intents
-        ],
-        "safety": [
-            {"id": r.id, "reply": r.reply, "sources": list(r.sources),
-             "triggers": [[" | ".join(slot) for slot in t] for t in r.triggers],
-             "unless": [[" | ".join(slot) for slot in t] for t in r.unless],
-             "ignore": [[" | ".join(slot) for slot in t] for t in r.ignore]}
-            for r in kb.safety
-        ],
-        "fallback": {"reply": kb.fallback.reply, "suggestions": list(kb.fallback.suggestions),
-                     "phrasings": list(kb.fallback.phrasings)},
-        "starters": list(kb.starters),
-        "synonyms": [{"canonical": s.canonical, "variants": list(s.variants)} for s in kb.synonyms],
-        "abbreviations": [{"canonical": s.canonical, "variants": list(s.variants)}
-                          for s in kb.abbreviations],
-        "scope": {"own_field": list(kb.scope.own_field),
-                  "other_fields": list(kb.scope.other_fields)},
-        "links": list(kb.links),
-    }
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json.dumps(to_export(load_knowledge(context.knowledge)), indent=2, ensure_ascii=False))
     return 0
 
 
