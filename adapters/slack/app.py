@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any
@@ -17,6 +18,7 @@ from slack_sdk.http_retry import (
     HttpRequest,
     HttpResponse,
     RateLimitErrorRetryHandler,
+    RetryHandler,
     RetryState,
 )
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
@@ -63,13 +65,15 @@ def check_secret(value: str | None, *, variable: str) -> str:
 
 
 def build_app(*, bot: Bot, log: QuestionLog, bot_token: str, signing_secret: str | None = None,
-              api_url: str | None = None, listener_executor: Executor | None = None) -> App:
+              api_url: str | None = None, listener_executor: Executor | None = None,
+              sleep: Callable[[float], None] = time.sleep) -> App:
     """The Slack app answering with ``bot`` and logging to ``log``.
 
     With ``signing_secret`` (HTTP mode) every request's signature is verified; without it
     (Socket Mode) requests come over the app's own WebSocket. ``api_url`` is the Web API's
     base URL (SLACK_API_URL at the command line; default: Slack's). Listeners run on
     ``listener_executor`` (default: a pool of 5 threads) after the request is acknowledged.
+    A Web API call that is refused or fails is retried after a wait spent in ``sleep``.
     The token is checked with ``auth.test`` at once: SlackConfigError for a missing,
     malformed or rejected token, or an unreachable Web API.
     """
@@ -79,9 +83,9 @@ def build_app(*, bot: Bot, log: QuestionLog, bot_token: str, signing_secret: str
     base_url = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
     _filter_logs(logger)
     client = WebClient(token=bot_token, base_url=base_url, logger=logger, retry_handlers=[
-        ConnectionErrorRetryHandler(max_retry_count=1),
-        _RateLimitRetry(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
+        _ConnectionErrorRetry(max_retry_count=1, sleep=sleep),
+        _RateLimitRetry(max_retry_count=2, sleep=sleep),
+        _ServerErrorRetry(max_retry_count=2, sleep=sleep),
     ])
     try:
         app = App(
@@ -130,19 +134,54 @@ def _log_failure(error: Exception) -> None:
         logger.exception("a Slack listener failed")
 
 
-class _RateLimitRetry(RateLimitErrorRetryHandler):
+class _SleepInjected(RetryHandler):
+    """A retry handler that waits in a ``sleep`` it is given (tests give one that does not)."""
+
+    def __init__(self, *, max_retry_count: int, sleep: Callable[[float], None]) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
+
+    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
+                                 response: HttpResponse | None = None,
+                                 error: Exception | None = None) -> None:
+        state.next_attempt_requested = True
+        self._sleep(self._wait(state, response))
+        state.increment_current_attempt()
+
+    def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+
+
+class _ConnectionErrorRetry(_SleepInjected, ConnectionErrorRetryHandler):
+    """Tries once more when Slack's Web API cannot be reached."""
+
+
+class _ServerErrorRetry(_SleepInjected, ServerErrorRetryHandler):
+    """Tries again after a server error, backing off."""
+
+
+def _retry_after(response: HttpResponse | None) -> float | None:
+    """The seconds a response's Retry-After asks for (None: none, or not a number)."""
+    headers = response.headers if response is not None else {}
+    header = next((v for k, v in headers.items() if k.lower() == "retry-after"), ["1"])
+    try:
+        return float(header[0] if isinstance(header, list) else header)
+    except ValueError:
+        return None
+
+
+class _RateLimitRetry(_SleepInjected, RateLimitErrorRetryHandler):
     """Waits as long as a 429's Retry-After asks and tries again, if that is not too long."""
 
     def _can_retry(self, *, state: RetryState, request: HttpRequest,
                    response: HttpResponse | None = None, error: Exception | None = None) -> bool:
         if response is None or response.status_code != 429:
             return False
-        header = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"])
-        try:
-            wait = float(header[0] if isinstance(header, list) else header)
-        except ValueError:
-            return False
-        return wait <= MAX_RETRY_AFTER
+        wait = _retry_after(response)
+        return wait is not None and wait <= MAX_RETRY_AFTER
+
+    def _wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        return _retry_after(response) or 1.0
 
 
 class _LogFilter(logging.Filter):

@@ -28,10 +28,17 @@ def question_log(tmp_path: Any) -> Any:
 
 
 @pytest.fixture
-def slack_app(bot: Any, question_log: QuestionLog, standin: SlackStandIn) -> Any:
-    """The app as Socket Mode runs it (no signing secret), listeners run inline."""
+def waits() -> list[float]:
+    """The seconds the Slack app waited before retrying a Web API call (it does not sleep)."""
+    return []
+
+
+@pytest.fixture
+def slack_app(bot: Any, question_log: QuestionLog, standin: SlackStandIn, waits: list[float]) -> Any:
+    """The app as Socket Mode runs it (no signing secret), listeners run inline, retries
+    without sleeping."""
     return build_app(bot=bot, log=question_log, bot_token=BOT_TOKEN, api_url=standin.url,
-                     listener_executor=InlineExecutor())
+                     listener_executor=InlineExecutor(), sleep=waits.append)
 
 
 @pytest.fixture
