@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Bot
+from bot.engine import Bot, TargetKind
 from bot.knowledge import KnowledgeBase
 from bot.normalize import Normalizer
 
@@ -14,8 +14,13 @@ NEAR_DUPLICATE = 0.9
 
 def check_knowledge(knowledge: KnowledgeBase) -> list[str]:
     """Problems a curator should fix: each names the file, the entry and the field."""
-    problems: list[str] = []
     normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
+    return [*_entry_problems(knowledge, normalizer), *_near_duplicates(knowledge, normalizer)]
+
+
+def _entry_problems(knowledge: KnowledgeBase, normalizer: Normalizer) -> list[str]:
+    """Too few alternates, no sources, a phrasing that reads the same as another entry's."""
+    problems: list[str] = []
     owners: dict[str, tuple[str, str, str]] = {}
     for entry in knowledge.entries:
         if len(entry.alternates) < MIN_ALTERNATES:
@@ -24,23 +29,29 @@ def check_knowledge(knowledge: KnowledgeBase) -> list[str]:
         if not entry.sources:
             problems.append(f"{entry.origin}: entry '{entry.id}': field 'sources' is empty")
         for phrasing in entry.phrasings:
-            key = normalizer.text(phrasing)
-            owner = owners.setdefault(key, (entry.id, entry.origin, phrasing))
+            owner = owners.setdefault(normalizer.text(phrasing), (entry.id, entry.origin, phrasing))
             if owner[0] != entry.id:
                 problems.append(
                     f"{entry.origin}: entry '{entry.id}': phrasing '{phrasing}' reads the same as "
                     f"'{owner[2]}' in entry '{owner[0]}' ({owner[1]})"
                 )
+    return problems
+
+
+def _near_duplicates(knowledge: KnowledgeBase, normalizer: Normalizer) -> list[str]:
+    """Phrasings the matcher can hardly tell from another entry's (same texts aside)."""
+    problems: list[str] = []
     matcher = Bot(knowledge, cache_size=0).matcher  # the very index the bot answers from
     for entry in knowledge.entries:
         for phrasing in entry.phrasings:
             for match in matcher.match(phrasing, limit=3):
-                if match.kind == "entry" and match.id != entry.id and match.confidence >= NEAR_DUPLICATE:
-                    if normalizer.text(phrasing) == normalizer.text(match.phrasing):
-                        continue  # already reported as the same text
-                    problems.append(
-                        f"{entry.origin}: entry '{entry.id}': phrasing '{phrasing}' is almost the "
-                        f"same as '{match.phrasing}' in entry '{match.id}' "
-                        f"(confidence {match.confidence:.2f}); reword one of them"
-                    )
+                if (match.kind != TargetKind.ENTRY or match.id == entry.id
+                        or match.confidence < NEAR_DUPLICATE
+                        or normalizer.text(phrasing) == normalizer.text(match.phrasing)):
+                    continue
+                problems.append(
+                    f"{entry.origin}: entry '{entry.id}': phrasing '{phrasing}' is almost the "
+                    f"same as '{match.phrasing}' in entry '{match.id}' "
+                    f"(confidence {match.confidence:.2f}); reword one of them"
+                )
     return problems

@@ -439,6 +439,23 @@ class _Loader:
         return kb
 
     def _check_references(self, kb: KnowledgeBase) -> None:
+        self._check_ids(kb)
+        if not kb.entries:
+            self.problems.append(f"{self.root}: the knowledge base has no entries")
+        entry_ids = {e.id for e in kb.entries}
+        for entry in kb.entries:
+            self._check_known(entry_ids, entry.related,
+                              f"{entry.origin}: entry '{entry.id}': field 'related' names unknown entry")
+        for intent in kb.intents:
+            self._check_known(entry_ids, intent.suggestions,
+                              f"{intent.origin}: intent '{intent.id}': field 'suggestions' "
+                              "names unknown entry")
+        self._check_known(entry_ids, kb.fallback.suggestions,
+                          f"{self.root}: fallback suggestions: unknown entry")
+        self._check_known(entry_ids, kb.starters, f"{self.root}: starters: unknown entry")
+
+    def _check_ids(self, kb: KnowledgeBase) -> None:
+        """Ids are unique across entries, intents and safety rules."""
         seen: dict[str, str] = {}
         named = [(e.id, e.origin, "entry") for e in kb.entries]
         named += [(i.id, i.origin, "intent") for i in kb.intents]
@@ -449,26 +466,10 @@ class _Loader:
                     f"{origin}: {kind} '{ident}': field 'id' repeats an id already used in {seen[ident]}"
                 )
             seen.setdefault(ident, origin)
-        if not kb.entries:
-            self.problems.append(f"{self.root}: the knowledge base has no entries")
-        entry_ids = {e.id for e in kb.entries}
-        for entry in kb.entries:
-            for ref in entry.related:
-                if ref not in entry_ids:
-                    self.problems.append(
-                        f"{entry.origin}: entry '{entry.id}': field 'related' names unknown entry '{ref}'"
-                    )
-        for intent in kb.intents:
-            for ref in intent.suggestions:
-                if ref not in entry_ids:
-                    self.problems.append(
-                        f"{intent.origin}: intent '{intent.id}': field 'suggestions' "
-                        f"names unknown entry '{ref}'"
-                    )
-        for name, refs in (("fallback suggestions", kb.fallback.suggestions), ("starters", kb.starters)):
-            for ref in refs:
-                if ref not in entry_ids:
-                    self.problems.append(f"{self.root}: {name}: unknown entry '{ref}'")
+
+    def _check_known(self, entry_ids: set[str], refs: tuple[str, ...], problem: str) -> None:
+        """One ``problem 'ref'`` for each of ``refs`` that names no entry."""
+        self.problems += [f"{problem} '{ref}'" for ref in refs if ref not in entry_ids]
 
     def _check_links(self, kb: KnowledgeBase) -> None:
         """Every link in what the bot says is well formed and on the allowlist."""
