@@ -278,3 +278,43 @@ def test_when_the_server_cannot_be_reached_the_typed_question_is_kept(page, site
     question_box.press("Enter")
     expect(bot_messages(page).nth(1)).to_contain_text("one year")
     page.problems.clear()  # Chromium reports the refused connection on the console
+
+
+def reply_with(text: str, *, sources: Any = (), suggestions: Any = ()) -> dict[str, Any]:
+    return {"kind": "answer", "id": "x", "confidence": 1.0, "text": text,
+            "suggestions": list(suggestions), "sources": sources if sources is None else list(sources),
+            "session_id": "s", "reply_id": "r"}
+
+
+def answer_with(page: Any, site: Any, reply: dict[str, Any]) -> Any:
+    page.route("**/api/chat", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(reply)))
+    question_box = open_widget(page, site.url)
+    question_box.fill("anything")
+    question_box.press("Enter")
+    return bot_messages(page).nth(1)
+
+
+def test_bare_and_nested_addresses_render_as_links_without_recursing(page, site):
+    text = ("See https://aahpm.org/ or [https://www.nrmp.org/](https://www.nrmp.org/), "
+            "[the [ACGME](https://www.acgme.org/) site](https://www.abms.org/), [call 988](tel:988), "
+            "[text 988](sms:988), [mail](mailto:a@example.org) and [plain](http://example.org/).")
+    answer = answer_with(page, site, reply_with(text, sources=["AAHPM: https://aahpm.org/"]))
+    expect(answer).to_contain_text("See https://aahpm.org/ or https://www.nrmp.org/")
+    links = answer.locator(".text a")
+    expect(links).to_have_count(7)  # the outer link of the nested one is left as its address
+    hrefs = [links.nth(i).get_attribute("href") for i in range(7)]
+    assert hrefs == ["https://aahpm.org/", "https://www.nrmp.org/", "https://www.acgme.org/",
+                     "https://www.abms.org/", "tel:988", "sms:988", "mailto:a@example.org"]
+    targets = [links.nth(i).get_attribute("target") for i in range(7)]
+    assert targets == ["_blank"] * 4 + [None] * 3
+    expect(answer).to_contain_text("plain")  # http: is not a link
+    source = answer.locator(".sources a")
+    expect(source).to_have_attribute("href", "https://aahpm.org/")
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_reply_that_cannot_be_rendered_is_shown_as_text_not_as_an_outage(page, site):
+    answer = answer_with(page, site, reply_with("The fellowship lasts one year.", sources=None))
+    expect(answer).to_contain_text("The fellowship lasts one year.")
+    expect(page.get_by_role("alert")).to_have_count(0)

@@ -18,7 +18,7 @@
   };
   const SESSION_KEY = "hpmfaq-session:" + BASE.href;
   const TIMEOUT_MS = 15000;
-  const SAFE_PROTOCOLS = ["http:", "https:", "mailto:"];
+  const SAFE_PROTOCOLS = ["https:", "mailto:", "tel:", "sms:"];  // only these become links
   const SVG_NS = "http://www.w3.org/2000/svg";
   const ICONS = {
     chat: "M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z",
@@ -55,12 +55,12 @@
 
   // -- Markdown, safe subset: paragraphs, lists, **bold**, *italics*, [links](url), `code` ---
   const INLINE = new RegExp([
-    /\[([^\]\n]+)\]\(([^)\s]+)\)/.source,          // 1, 2: [text](url)
+    /\[([^[\]\n]+)\]\(([^()\s]+)\)/.source,        // 1, 2: [text](url), no [] in the text
     /\*\*(.+?)\*\*|__(.+?)__/.source,                // 3, 4: bold
     /\*([^*\s](?:[^*]*[^*\s])?)\*/.source,           // 5: *italics*
     /(?<![\w])_([^_\s](?:[^_]*[^_\s])?)_(?![\w])/.source, // 6: _italics_
     /`([^`]+)`/.source,                              // 7: code
-    /(https?:\/\/[^\s<>()]*[^\s<>().,;:!?'"])/.source, // 8: a bare address
+    /(https:\/\/[^\s<>()[\]]*[^\s<>()[\].,;:!?'"])/.source, // 8: a bare https address
   ].join("|"), "g");
 
   function safeHref(raw) {
@@ -72,29 +72,40 @@
     }
   }
 
+  // Each call works on a strictly shorter piece of text, and a link's own text may hold
+  // emphasis but never another link, so rendering always ends (a bare address used to be
+  // matched again inside its own link, recursing until the stack overflowed).
   function link(text, raw) {
     const href = safeHref(raw);
-    if (!href) return document.createTextNode(text);
-    const anchor = el("a", { href: href, rel: "noopener noreferrer", target: "_blank" });
-    appendInline(anchor, text);
+    if (!href) {
+      const span = document.createDocumentFragment();
+      appendInline(span, text, true);                 // an unsafe link shows its text only
+      return span;
+    }
+    const attributes = { href: href, rel: "noopener noreferrer" };
+    if (href.startsWith("https:")) attributes.target = "_blank";  // tel:, sms:, mailto: stay
+    const anchor = el("a", attributes);
+    appendInline(anchor, text, true);
     return anchor;
   }
 
-  function appendInline(parent, text) {
+  function appendInline(parent, text, inLink) {
     let last = 0;
     for (const m of text.matchAll(INLINE)) {
       if (m.index > last) parent.append(text.slice(last, m.index));
-      if (m[1] !== undefined) parent.append(link(m[1], m[2]));
-      else if (m[3] !== undefined || m[4] !== undefined) {
+      if (m[1] !== undefined) {
+        if (inLink) appendInline(parent, m[1], true);
+        else parent.append(link(m[1], m[2]));
+      } else if (m[3] !== undefined || m[4] !== undefined) {
         const strong = el("strong");
-        appendInline(strong, m[3] !== undefined ? m[3] : m[4]);
+        appendInline(strong, m[3] !== undefined ? m[3] : m[4], inLink);
         parent.append(strong);
       } else if (m[5] !== undefined || m[6] !== undefined) {
         const em = el("em");
-        appendInline(em, m[5] !== undefined ? m[5] : m[6]);
+        appendInline(em, m[5] !== undefined ? m[5] : m[6], inLink);
         parent.append(em);
       } else if (m[7] !== undefined) parent.append(el("code", {}, [m[7]]));
-      else parent.append(link(m[8], m[8]));
+      else parent.append(inLink ? m[8] : link(m[8], m[8]));
       last = m.index + m[0].length;
     }
     if (last < text.length) parent.append(text.slice(last));
@@ -107,7 +118,7 @@
     const flush = () => {
       if (paragraph) {
         const p = el("p");
-        appendInline(p, paragraph.join(" "));
+        appendInline(p, paragraph.join(" "), false);
         fragment.append(p);
       }
       if (list) fragment.append(list);
@@ -125,11 +136,11 @@
         if (paragraph || (list && list.tagName !== tag)) flush();
         list = list || el(tag.toLowerCase());
         const li = el("li");
-        appendInline(li, item[1]);
+        appendInline(li, item[1], false);
         list.append(li);
       } else if (list && /^\s+\S/.test(line)) {
         list.lastChild.append(" ");               // a list item's continuation line
-        appendInline(list.lastChild, line.trim());
+        appendInline(list.lastChild, line.trim(), false);
       } else {
         if (list) flush();
         paragraph = paragraph || [];
@@ -260,7 +271,7 @@
       const sources = el("p", { class: "sources" }, [label]);
       reply.sources.forEach((source, index) => {
         if (index) sources.append("; ");
-        appendInline(sources, source);
+        appendInline(sources, source, false);
       });
       parts.push(sources);
     }
@@ -301,18 +312,14 @@
     scrollToEnd();
     typing.hidden = false;
     let problem = null;
+    let reply = null;
     try {
       const body = { message: text };
       if (session) body.session_id = session;
       const response = await request(API.chat, body);
       const data = await response.json().catch(() => null);
-      if (response.ok && data) {
-        saveSession(data.session_id);
-        addReply(data);
-        scrollToTop(echo);
-      } else {
-        problem = (data && data.error) || "Something went wrong (" + response.status + ").";
-      }
+      if (response.ok && data) reply = data;
+      else problem = (data && data.error) || "Something went wrong (" + response.status + ").";
     } catch (error) {
       problem = OFFLINE;
     } finally {
@@ -323,7 +330,17 @@
       echo.remove();
       if (!input.value) input.value = text;   // keep the question so it can be sent again
       addNotice(problem);
+      return;
     }
+    // The server answered: a reply that can't be rendered is shown as plain text, never
+    // reported as the service being unreachable.
+    saveSession(reply.session_id);
+    try {
+      addReply(reply);
+    } catch (error) {
+      addMessage("bot", [el("p", { class: "plain" }, [String(reply.text)])]);
+    }
+    scrollToTop(echo);
   }
 
   async function welcome() {
