@@ -1,0 +1,116 @@
+"""What the widget shows: the bot's Markdown from a safe subset, links that are safe to tap,
+the user's text as text, and the deployer's "talk to a person" link."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.web.widget.support import DESKTOP, PAGES, PHONE, VIEWPORTS, expect
+
+pytestmark = pytest.mark.browser
+
+XSS = '<img src=x onerror="window.__pwned=1">'
+
+
+def reply_with(text: str, *, sources: Any = (), kind: str = "answer") -> dict[str, Any]:
+    return {"kind": kind, "id": "x", "confidence": 1.0, "text": text, "suggestions": [],
+            "sources": sources if sources is None else list(sources), "session_id": "s",
+            "reply_id": "r"}
+
+
+def answered_with(widget, reply: dict[str, Any]) -> Any:
+    """The widget's message for ``reply``, served in place of the bot's."""
+    widget.page.route("**/api/chat", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(reply)))
+    widget.open()
+    return widget.ask("anything")
+
+
+def test_the_bots_markdown_is_rendered_from_a_safe_subset(visit, site):
+    text = ("**Bold** and *italic*.\n\n- first\n- second\n\n[AAHPM](https://aahpm.org/) or "
+            f"[this](javascript:window.__pwned=1) {XSS}")
+    widget = visit(site.pages["demo"], DESKTOP)
+    answer = answered_with(widget, reply_with(text, sources=["[The Academy](https://aahpm.org/)"]))
+    expect(answer.locator("strong")).to_have_text("Bold")
+    expect(answer.locator("em")).to_have_text("italic")
+    expect(answer.locator("li")).to_have_text(["first", "second"])
+    links = answer.get_by_role("link")
+    expect(links).to_have_count(2)
+    expect(links).to_have_text(["AAHPM", "The Academy"])
+    expect(answer).to_contain_text(f"this {XSS}")
+    assert answer.locator("img").count() == 0
+    assert widget.page.evaluate("window.__pwned") is None
+
+
+def test_bare_and_nested_addresses_render_as_links_and_only_safe_schemes_link(visit, site):
+    text = ("See https://aahpm.org/ or [https://www.nrmp.org/](https://www.nrmp.org/), "
+            "[the [ACGME](https://www.acgme.org/) site](https://www.abms.org/), [call 988](tel:988), "
+            "[text 988](sms:988), [mail](mailto:a@example.org), [plain](http://example.org/), "
+            "[data](data:text/html,x), [relative](/x) and http://example.org/.")
+    widget = visit(site.pages["demo"], DESKTOP)
+    answer = answered_with(widget, reply_with(text, sources=["AAHPM: https://aahpm.org/"]))
+    expect(answer).to_contain_text("See https://aahpm.org/ or https://www.nrmp.org/")
+    links = answer.locator(".text").get_by_role("link")
+    expected = [("https://aahpm.org/", "_blank"), ("https://www.nrmp.org/", "_blank"),
+                ("https://www.acgme.org/", "_blank"), ("https://www.abms.org/", "_blank"),
+                ("tel:988", None), ("sms:988", None), ("mailto:a@example.org", None)]
+    expect(links).to_have_count(len(expected))
+    for index, (href, target) in enumerate(expected):
+        assert links.nth(index).get_attribute("href") == href
+        assert links.nth(index).get_attribute("target") == target
+        assert links.nth(index).get_attribute("rel") == "noopener noreferrer"
+    expect(answer).to_contain_text("plain, data, relative and http://example.org/.")
+    expect(answer.locator(".sources").get_by_role("link")).to_have_attribute("href", "https://aahpm.org/")
+    expect(widget.page.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_reply_that_cannot_be_drawn_as_sent_still_shows_its_text_not_an_outage(visit, site):
+    widget = visit(site.pages["demo"], DESKTOP)
+    answer = answered_with(widget, reply_with("The fellowship lasts one year.", sources=None))
+    expect(answer).to_contain_text("The fellowship lasts one year.")
+    expect(widget.page.get_by_role("alert")).to_have_count(0)
+
+
+def test_markup_a_user_types_is_shown_as_text_and_never_runs_on_another_site(visit, site):
+    widget = visit(site.other_url + "plain", DESKTOP).open()  # cross-origin, no CSP at all
+    widget.ask(XSS)
+    expect(widget.user.locator("p")).to_have_text(XSS)
+    assert widget.page.locator("[data-hpmfaq-widget] img").count() == 0
+    assert widget.page.evaluate("window.__pwned") is None
+
+
+@pytest.mark.parametrize("where", PAGES)
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=str)
+def test_the_crisis_reply_can_be_tapped_to_call_text_or_chat(visit, site, viewport, where):
+    widget = visit(site.pages[where], viewport).open()
+    reply = widget.ask("I want to kill myself")
+    for name, href, target in (("call 988", "tel:988", None), ("text 988", "sms:988", None),
+                               ("chat online", "https://988lifeline.org/", "_blank"),
+                               ("Physician Support Line", "tel:+18884090141", None)):
+        link = reply.get_by_role("link", name=name, exact=True)
+        expect(link).to_have_attribute("href", href)
+        assert link.get_attribute("target") == target
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport.width
+    expect(reply.locator(".sources").get_by_role("link")).to_have_attribute(
+        "href", "https://988lifeline.org/")
+
+
+@pytest.mark.parametrize(("query", "href", "label", "target"), [
+    ("", "https://aahpm.org/", "Talk to a person", "_blank"),
+    ("?contact=mailto:fellowship@example.org&label=Email+our+program+director",
+     "mailto:fellowship@example.org", "Email our program director", None),
+    ("?contact=https://example.org/contact", "https://example.org/contact", "Talk to a person", "_blank"),
+    ("?contact=javascript:alert(1)&label=Call+us", "https://aahpm.org/", "Call us", "_blank"),
+    ("?contact=tel:988", "https://aahpm.org/", "Talk to a person", "_blank"),
+], ids=["default", "mailto", "https", "javascript", "tel"])
+def test_the_talk_to_a_person_link_is_the_deployers_if_it_is_https_or_mailto(
+        visit, site, query, href, label, target):
+    widget = visit(site.pages["host"] + query, PHONE).open()
+    link = widget.dialog.get_by_role("link", name=label, exact=True)
+    expect(link).to_have_attribute("href", href)
+    assert link.get_attribute("target") == target
+    expect(link).to_be_in_viewport()
