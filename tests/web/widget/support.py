@@ -46,7 +46,7 @@ TINY = Viewport("tiny", 320, 200)            # 1280x800 at 400%
 VIEWPORTS = (DESKTOP, PHONE, ZOOMED, LANDSCAPE)
 PAGES = ("demo", "host")  # the bot's own demo page; another site's, strict CSP, hostile CSS
 
-#: Markdown links the knowledge base below adds to the shipped answers.
+#: Markdown links the knowledge base below adds where the shipped content has none.
 CAREERS = "https://aahpm.org/career-resources/student-resources/"
 CAREERS_SOURCE = f"[AAHPM careers page for medical students and residents]({CAREERS})"
 LINKED_ANSWER = (f"\n\nFellowship programs and how to apply: see the [AAHPM careers page]({CAREERS}).")
@@ -82,8 +82,9 @@ def expect(target: Any) -> Any:
 
 
 def linked_knowledge(path: Path) -> Path:
-    """The shipped knowledge base as export JSON, with Markdown links in answers, sources and
-    the crisis reply (as the content work adds them), written to ``path``."""
+    """The shipped knowledge base as export JSON, written to ``path``, with Markdown links
+    wherever the tests need one and the shipped content has none yet: in the fellowship answer
+    and its sources, and in the crisis reply and its source."""
     from bot.cli import main
 
     out = io.StringIO()
@@ -94,13 +95,16 @@ def linked_knowledge(path: Path) -> Path:
         entry["sources"] = [CAREERS_SOURCE if s.startswith("AAHPM careers page") else s
                             for s in entry["sources"]]
         if entry["id"] == "fellowship-length":
-            entry["answer"] += LINKED_ANSWER
-        if entry["id"] == "about-aahpm":
-            entry["answer"] += "\n\nAAHPM's own site: https://aahpm.org/"
+            if "](https://" not in entry["answer"]:
+                entry["answer"] += LINKED_ANSWER
+            if CAREERS_SOURCE not in " ".join(entry["sources"]):
+                entry["sources"].append(CAREERS_SOURCE)
     for rule in data["safety"]:
         if rule["id"] == "crisis":
-            rule["reply"] += "\n\n" + CRISIS_LINKS
-            rule["sources"] = ["[988 Suicide & Crisis Lifeline](https://988lifeline.org/)"]
+            if "tel:988" not in rule["reply"]:
+                rule["reply"] += "\n\n" + CRISIS_LINKS
+            if "](https://" not in " ".join(rule["sources"]):
+                rule["sources"] = ["[988 Suicide & Crisis Lifeline](https://988lifeline.org/)"]
     path.write_text(json.dumps(data))
     return path
 

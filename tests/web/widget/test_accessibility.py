@@ -36,8 +36,8 @@ def test_a_reply_is_announced_once_as_text_and_the_wait_politely(visit, site):
     held[0].continue_()
     expect(widget.bot).to_have_count(2)
     said = widget.status
-    expect(said).to_contain_text("FAQ bot: The HPM fellowship lasts one year.")
-    expect(said).to_contain_text("Source: AAHPM careers page for medical students and residents")
+    expect(said).to_contain_text("FAQ bot: The HPM fellowship is one year")
+    expect(said).to_contain_text("AAHPM careers page for medical students and residents")
     for not_said in ("Helpful", "Related questions", "Can I become board certified"):
         expect(said).not_to_contain_text(not_said)
     expect(widget.log).to_have_attribute("aria-live", "off")  # the log itself stays quiet
