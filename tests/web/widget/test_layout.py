@@ -71,6 +71,9 @@ def test_the_panel_fits_its_screen_and_keeps_the_host_pages_styles_out(visit, si
 def test_short_screens_keep_messages_in_view_even_with_a_long_question_typed(visit, site, viewport):
     widget = visit(site.pages["host"], viewport).open()
     widget.ask("How long is the HPM fellowship?")
+    share = widget.message_share()
+    print(f"\nmessage area at {viewport}: {share:.0%} of the height")
+    assert share >= MIN_SHARE
     widget.box.fill("\n".join(["a line of a long question"] * 12))
     widget.box.dispatch_event("input")
     share = widget.message_share()
