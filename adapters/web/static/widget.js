@@ -281,7 +281,7 @@
   // Replies are announced once, as text, by the status region below; the log stays quiet.
   const log = el("div", { class: "log", role: "log", "aria-live": "off", tabindex: "0",
     "aria-label": "Conversation" });
-  const announcer = el("div", { class: "visually-hidden", role: "status" });
+  const announcer = el("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   const typing = el("div", { class: "typing", "aria-hidden": "true" }, [
     el("span", { class: "dot" }), el("span", { class: "dot" }), el("span", { class: "dot" }),
   ]);
