@@ -3,8 +3,6 @@ links, the other site's pages, and a driver for the widget as a user sees it."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import sqlite3
@@ -15,6 +13,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from bot.knowledge import load_knowledge, to_export
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -85,12 +85,7 @@ def linked_knowledge(path: Path) -> Path:
     """The shipped knowledge base as export JSON, written to ``path``, with Markdown links
     wherever the tests need one and the shipped content has none yet: in the fellowship answer
     and its sources, and in the crisis reply and its source."""
-    from bot.cli import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["export"]) == 0
-    data = json.loads(out.getvalue())
+    data = to_export(load_knowledge())
     for entry in data["entries"]:
         entry["sources"] = [CAREERS_SOURCE if s.startswith("AAHPM careers page") else s
                             for s in entry["sources"]]

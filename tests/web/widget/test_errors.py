@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from adapters.web import close_app
-from tests.conftest import FakeClock
+from tests.helpers import FakeClock
 from tests.web.widget.conftest import serve_bot
 from tests.web.widget.support import DESKTOP, LANDSCAPE, PHONE, ZOOMED, expect
 
