@@ -24,8 +24,6 @@ from tests.web.widget.support import (
     require_browser,
 )
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture(scope="session")
 def linked_bot(tmp_path_factory: pytest.TempPathFactory) -> Bot:
