@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.knowledge import SafetyRule, Scope
-from bot.normalize import Phrases, Signals, surface_words
+from bot.normalize import surface_words
+from bot.phrases import Phrases, Signals
 
 _Trigger = tuple[Phrases, ...]
 

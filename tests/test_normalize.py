@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge import Synonym, load_knowledge
-from bot.normalize import Normalizer, Phrases, Signals, stem, surface_words
+from bot.normalize import Normalizer, stem, surface_words
+from bot.phrases import Phrases, Signals
 
 
 @pytest.fixture(scope="module")
