@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.engine import Bot, TargetKind
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import EXAMPLES_FILE, KnowledgeBase
 from bot.normalize import Normalizer
 
 MIN_ALTERNATES = 6
@@ -15,7 +17,8 @@ NEAR_DUPLICATE = 0.9
 def check_knowledge(knowledge: KnowledgeBase) -> list[str]:
     """Problems a curator should fix: each names the file, the entry and the field."""
     normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
-    return [*_entry_problems(knowledge, normalizer), *_near_duplicates(knowledge, normalizer)]
+    return [*_entry_problems(knowledge, normalizer), *_safety_examples_apart(knowledge, normalizer),
+            *_near_duplicates(knowledge, normalizer)]
 
 
 def _entry_problems(knowledge: KnowledgeBase, normalizer: Normalizer) -> list[str]:
@@ -55,3 +58,32 @@ def _near_duplicates(knowledge: KnowledgeBase, normalizer: Normalizer) -> list[s
                     f"(confidence {match.confidence:.2f}); reword one of them"
                 )
     return problems
+
+
+def _safety_examples_apart(knowledge: KnowledgeBase, normalizer: Normalizer) -> list[str]:
+    """A safety example that reads the same as an FAQ phrasing (or as an example of a
+    message needing no safety reply, or of another rule) teaches the screen two opposite
+    things."""
+    others = {normalizer.text(p): f"a phrasing of entry '{e.id}'" for e in knowledge.entries
+              for p in e.phrasings}
+    others.update((normalizer.text(p), f"a phrasing of intent '{i.id}'") for i in knowledge.intents
+                  for p in i.phrasings)
+    others.update((normalizer.text(p), "one of the fallback's phrasings")
+                  for p in knowledge.fallback.phrasings)
+    others.update((normalizer.text(p), "an example under not_safety") for p in knowledge.not_safety)
+    problems = []
+    for rule in knowledge.safety:
+        where = _examples_file(rule.origin)
+        for example in rule.examples:
+            mine = f"an example of safety rule '{rule.id}'"
+            owner = others.setdefault(normalizer.text(example), mine)
+            if owner != mine:
+                problems.append(f"{where}: {rule.id}: example '{example}' reads the same as "
+                                f"{owner}; a message cannot be both")
+    return problems
+
+
+def _examples_file(origin: str) -> str:
+    """Where a rule's examples are written: beside its safety.yaml, or in its export JSON."""
+    path = Path(origin)
+    return str(path.with_name(EXAMPLES_FILE)) if path.suffix == ".yaml" else origin

@@ -17,21 +17,23 @@ one place, :meth:`Bot._respond`.
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
 from bot.conversation import FRESH, REJECT, SessionStore, State, pick_choice
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.examples import Cache, digest
+from bot.knowledge import KnowledgeBase, SafetyRule, load_knowledge
 from bot.matcher import Match, Matcher, Scoring, Target
 from bot.normalize import Normalizer, surface_words
 from bot.policy import Decision, Policy
 from bot.replies import Replies
-from bot.reply import Reply, Suggestion
-from bot.safety import SafetyScreen, ScopeScreen
+from bot.reply import Reply, ReplyKind, Suggestion
+from bot.safety import NOT_SAFETY, WRITER, SafetyScreen, ScopeScreen, sentences
 
 MAX_QUESTION_CHARS = 1000
 """Longer messages are cut to this many characters before matching."""
@@ -67,16 +69,14 @@ class Turn:
     """One message on its way through the pipeline."""
 
     text: str            # cut to MAX_QUESTION_CHARS: what is matched
-    screened: str        # the surface words the safety screen reads (to SAFETY_SCAN_CHARS)
+    screened: str        # what the safety screen reads (cut to SAFETY_SCAN_CHARS)
     words: str           # the surface words of ``text``
     state: State         # what the session remembered before this message
 
     @classmethod
     def of(cls, text: str, state: State) -> Turn:
-        question, scanned = text[:MAX_QUESTION_CHARS], text[:SAFETY_SCAN_CHARS]
-        screened = " ".join(surface_words(scanned))
-        words = screened if scanned == question else " ".join(surface_words(question))
-        return cls(question, screened, words, state)
+        question = text[:MAX_QUESTION_CHARS]
+        return cls(question, text[:SAFETY_SCAN_CHARS], " ".join(surface_words(question)), state)
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,23 @@ class Bot:
     def __init__(self, knowledge: KnowledgeBase, *, policy: Policy = Policy(),
                  scoring: Scoring = Scoring(), max_sessions: int = 10_000,
                  session_idle_seconds: float = 1800.0, cache_size: int = 4096,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 learned_dir: Path | None = None) -> None:
+        """``learned_dir``: a folder where what the safety screen learns from its examples is
+        kept between starts (a fraction of a second each start; ``None``: learn every time)."""
         self.knowledge = knowledge
         self.policy = policy
-        self.matcher = Matcher(_targets(knowledge), normalizer=Normalizer(
-            synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations),
-            scoring=scoring, cache_size=cache_size)
+        normalizer = Normalizer(synonyms=knowledge.synonyms, abbreviations=knowledge.abbreviations)
+        self.matcher = Matcher(_targets(knowledge), normalizer=normalizer, scoring=scoring,
+                               cache_size=cache_size)
         self._replies = Replies(knowledge)
-        self._safety = SafetyScreen(knowledge.safety)
+        self._safety = SafetyScreen(knowledge.safety, lexicon=knowledge.lexicon,
+                                    examples=_safety_examples(knowledge), tokens=normalizer.tokens,
+                                    threshold=policy.safety, cache=_cache(knowledge, learned_dir))
+        self._support = SafetyScreen(
+            [SafetyRule(id="support", reply=knowledge.support.reply, about=(WRITER,),
+                        triggers=knowledge.support.signals)],
+            lexicon=knowledge.lexicon) if knowledge.support.signals else None
         self._scope = ScopeScreen(knowledge.scope)
         self._sessions = SessionStore(max_sessions=max_sessions, idle_seconds=session_idle_seconds,
                                       clock=clock)
@@ -138,10 +147,11 @@ class Bot:
 
     @classmethod
     def from_path(cls, path: str | Path | None = None, *, policy: Policy = Policy(),
-                  max_sessions: int = 10_000, session_idle_seconds: float = 1800.0) -> Bot:
+                  max_sessions: int = 10_000, session_idle_seconds: float = 1800.0,
+                  learned_dir: Path | None = None) -> Bot:
         """Load a knowledge folder or export JSON (default: the shipped one) and build a bot."""
         return cls(load_knowledge(path), policy=policy, max_sessions=max_sessions,
-                   session_idle_seconds=session_idle_seconds)
+                   session_idle_seconds=session_idle_seconds, learned_dir=learned_dir)
 
     # -- public ------------------------------------------------------------------------------
     def reply(self, session_id: str | None, text: str) -> Reply:
@@ -182,6 +192,8 @@ class Bot:
         turn = Turn.of(text, state)
         step = (self._screen(turn) or self._pending_choice(turn) or self._outside_scope(turn)
                 or self._render(self._read(turn)))
+        if step.reply.kind is ReplyKind.FALLBACK and self._distressed(turn):
+            step = replace(step, reply=self._replies.with_support(step.reply))
         topic = step.topic if step.topic is not None else state.topic
         return step.reply, State(topic=topic, choices=step.choices)
 
@@ -190,8 +202,29 @@ class Bot:
         (before anything else, a pending choice included)."""
         if not turn.words:
             return Step(self._replies.help())
-        rule = self._safety.check_words(turn.screened)
-        return Step(self._replies.safety(rule)) if rule is not None else None
+        rule = self._safety.check(turn.screened)
+        if rule is None:
+            return None
+        return Step(self._replies.safety(rule, asked=self._career_question(turn.screened)))
+
+    def _career_question(self, text: str) -> str | None:
+        """The FAQ entry asked about in the sentences of ``text`` that need no safety reply
+        (offered under the safety reply of a message that also asks about careers)."""
+        rest = " ".join(s for s in sentences(text) if self._safety.check(s) is None)
+        if not surface_words(rest):
+            return None
+        reading = self._reading(tuple(m for m in self.matcher.match(rest[:MAX_QUESTION_CHARS],
+                                                                    limit=CANDIDATES)
+                                      if m.kind != TargetKind.FALLBACK))
+        top = reading.top
+        if reading.decision is Decision.ANSWER and top is not None and top.kind == TargetKind.ENTRY:
+            return top.id
+        return None
+
+    def _distressed(self, turn: Turn) -> bool:
+        """Whether a message the bot cannot answer shows distress in passing (it then gets a
+        gentle word about support before the fallback)."""
+        return self._support is not None and self._support.check(turn.screened) is not None
 
     def _pending_choice(self, turn: Turn) -> Step | None:
         """The entry picked among the pending "did you mean" choices, or the fallback for
@@ -208,7 +241,7 @@ class Bot:
 
     def _outside_scope(self, turn: Turn) -> Step | None:
         """The fallback for a question about another field that says nothing of the bot's own."""
-        return Step(self._replies.fallback()) if self._scope.outside_words(turn.words) else None
+        return Step(self._replies.fallback()) if self._scope.outside(turn.words.split()) else None
 
     def _read(self, turn: Turn) -> Reading:
         """The message read alone; failing an answer, its story's last question; failing
@@ -283,6 +316,29 @@ class Bot:
         """The entries close enough to offer under the fallback."""
         floor, entry = self.policy.offer_floor, TargetKind.ENTRY
         return [m.id for m in reading.matches if m.kind == entry and m.confidence >= floor]
+
+
+def _cache(knowledge: KnowledgeBase, directory: Path | None) -> Cache | None:
+    """Where the safety screen keeps what it learns from ``knowledge``: keyed by the
+    knowledge base's files and the core's code and data (None without a folder, or for a base
+    built in code, which has no files to key by)."""
+    if directory is None or not knowledge.version:
+        return None
+    core = Path(__file__).resolve().parent
+    code = [path.read_bytes() for path in sorted((*core.glob("*.py"), *core.glob("data/*")))]
+    return Cache(directory, digest(knowledge.version, sys.version, *code))
+
+
+def _safety_examples(knowledge: KnowledgeBase) -> list[tuple[str, str]]:
+    """The safety rules' examples, and everything else the bot knows as messages that call
+    for no safety reply: FAQ phrasings, small talk, what it does not cover, ``not_safety``."""
+    examples = [(rule.id, text) for rule in knowledge.safety for text in rule.examples]
+    if not examples:
+        return []
+    others = [*(p for e in knowledge.entries for p in e.phrasings),
+              *(p for i in knowledge.intents for p in i.phrasings), *knowledge.fallback.phrasings,
+              *knowledge.not_safety]
+    return examples + [(NOT_SAFETY, text) for text in others]
 
 
 def _targets(knowledge: KnowledgeBase) -> list[Target]:

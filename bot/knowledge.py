@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,32 @@ class SafetyRule:
     unless: tuple[tuple[tuple[str, ...], ...], ...] = ()
     ignore: tuple[tuple[tuple[str, ...], ...], ...] = ()
     sources: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()        # whom the first slot's phrase must be about (empty: anyone)
+    signs: tuple[tuple[tuple[str, ...], ...], ...] = ()  # triggers that count whoever they name
+    examples: tuple[str, ...] = ()     # messages that call for this reply, in users' words
+    suggestions: tuple[str, ...] = ()  # entry ids offered under the reply
+    threshold: float | None = None     # how likely its examples must find a message (None: policy's)
     origin: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyLexicon:
+    """The words the safety screen reads a message with (see ``knowledge/safety.yaml``)."""
+
+    people: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (group, words naming such a person)
+    negations: tuple[str, ...] = ()  # words that cancel a phrase just after them
+    negation_breakers: tuple[str, ...] = ()  # ... unless one of these comes between
+    prepositions: tuple[str, ...] = ()   # a person word after one of these is not the subject
+    determiners: tuple[str, ...] = ()    # ... nor after one of these after one of those
+    typos: tuple[str, ...] = ()      # words whose misspellings are read as the word
+
+
+@dataclass(frozen=True)
+class Support:
+    """A gentle line put before the fallback when a message shows distress in passing."""
+
+    reply: str = ""
+    signals: tuple[tuple[tuple[str, ...], ...], ...] = ()  # triggers that show it, about the writer
 
 
 @dataclass(frozen=True)
@@ -115,6 +140,9 @@ class KnowledgeBase:
     entries: tuple[Entry, ...]
     intents: tuple[Intent, ...] = ()
     safety: tuple[SafetyRule, ...] = ()
+    lexicon: SafetyLexicon = field(default_factory=SafetyLexicon)
+    not_safety: tuple[str, ...] = ()  # example messages that call for no safety reply
+    support: Support = field(default_factory=Support)
     fallback: Fallback = field(default_factory=Fallback)
     starters: tuple[str, ...] = ()
     synonyms: tuple[Synonym, ...] = ()
@@ -142,6 +170,9 @@ class KnowledgeError(Exception):
 
 
 _PROMPTS = tuple(f.name for f in fields(Prompts))
+EXAMPLES_FILE = "safety-examples.yaml"
+"""Beside safety.yaml: the messages that teach the safety screen, under each rule's id."""
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 def _faq_files(root: Path) -> list[Path]:
     return sorted((root / "faq").glob("*.yaml")) if (root / "faq").is_dir() else []
@@ -176,6 +207,7 @@ class _Loader:
             entries.extend(self._entries(data, path, key="entries"))
         conversation = self._read_yaml(self.root / "conversation.yaml", required=False)
         safety = self._read_yaml(self.root / "safety.yaml", required=False)
+        examples = self._read_yaml(self.root / EXAMPLES_FILE, required=False)
         synonyms = self._read_yaml(self.root / "synonyms.yaml", required=False)
         scope = self._read_yaml(self.root / "scope.yaml", required=False)
         links = self._read_yaml(self.root / ALLOWLIST_FILE, required=False)
@@ -183,7 +215,12 @@ class _Loader:
         return self._finish(
             entries=entries,
             intents=self._intents(conversation, conv_file),
-            safety=self._safety(safety, str(self.root / "safety.yaml")),
+            safety=self._with_examples(self._safety(safety, str(self.root / "safety.yaml")),
+                                       examples, str(self.root / EXAMPLES_FILE)),
+            lexicon=self._lexicon(safety, str(self.root / "safety.yaml")),
+            not_safety=self._texts(examples, "not_safety", str(self.root / EXAMPLES_FILE),
+                                   required=False),
+            support=self._support(safety, str(self.root / "safety.yaml")),
             fallback=self._fallback(conversation, conv_file),
             prompts=self._prompts(conversation, conv_file),
             starters=self._id_list(conversation, "starters", conv_file, "starters"),
@@ -207,6 +244,9 @@ class _Loader:
             entries=list(self._entries(data, self.root, key="entries")),
             intents=self._intents(data, where),
             safety=self._safety(data, where),
+            lexicon=self._lexicon(data, where),
+            not_safety=self._texts(data, "not_safety", where, required=False),
+            support=self._support(data, where),
             fallback=self._fallback(data, where),
             prompts=self._prompts(data, where),
             starters=self._id_list(data, "starters", where, "starters"),
@@ -294,9 +334,72 @@ class _Loader:
                 unless=self._triggers(item, "unless", label, required=False),
                 ignore=self._triggers(item, "ignore", label, required=False),
                 sources=self._texts(item, "sources", label, required=False),
+                about=self._texts(item, "about", label, required=False),
+                signs=self._triggers(item, "signs", label, required=False),
+                examples=self._texts(item, "examples", label, required=False),
+                suggestions=self._texts(item, "suggestions", label, required=False),
+                threshold=self._share(item, "threshold", label),
                 origin=where,
             ))
         return tuple(rules)
+
+    def _share(self, item: dict[str, Any], name: str, label: str) -> float | None:
+        value = item.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            self.problems.append(f"{label}: field '{name}' must be a number above 0 and at most 1")
+            return None
+        return float(value)
+
+    def _with_examples(self, rules: tuple[SafetyRule, ...], data: Any,
+                       where: str) -> tuple[SafetyRule, ...]:
+        """The rules with the examples listed under their ids in the examples file."""
+        known = {rule.id for rule in rules} | {"not_safety"}
+        for key in data:
+            if key not in known:
+                self.problems.append(f"{where}: '{key}' is not a safety id (known: "
+                                     f"{', '.join(sorted(known))})")
+        return tuple(replace(rule, examples=rule.examples + self._texts(
+            data, rule.id, f"{where}: {rule.id}", required=False)) for rule in rules)
+
+    def _lexicon(self, data: Any, where: str) -> SafetyLexicon:
+        if not isinstance(data, dict):
+            return SafetyLexicon()
+        people = data.get("people", {})
+        if not isinstance(people, dict):
+            self.problems.append(f"{where}: 'people' must be a mapping of group: [words]")
+            people = {}
+        label = f"{where}: people"
+        return SafetyLexicon(
+            people=tuple((str(group), self._words(people, group, label)) for group in people),
+            negations=self._words(data, "negations", where),
+            negation_breakers=self._words(data, "negation_breakers", where),
+            prepositions=self._words(data, "prepositions", where),
+            determiners=self._words(data, "determiners", where),
+            typos=self._words(data, "typos", where),
+        )
+
+    def _words(self, data: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
+        """Single words, lowercased, as the screen compares them with a message's words."""
+        words = []
+        for text in self._texts(data, key, label, required=False):
+            if not _WORD.fullmatch(text):
+                self.problems.append(f"{label}: field '{key}': '{text}' must be a single word")
+            else:
+                words.append(text.casefold())
+        return tuple(words)
+
+    def _support(self, data: Any, where: str) -> Support:
+        item = data.get("support") if isinstance(data, dict) else None
+        if item is None:
+            return Support()
+        if not isinstance(item, dict):
+            self.problems.append(f"{where}: 'support' must be a mapping with 'reply' and 'signals'")
+            return Support()
+        label = f"{where}: support"
+        return Support(reply=self._text(item, "reply", label),
+                       signals=self._triggers(item, "signals", label, required=True))
 
     def _fallback(self, data: Any, where: str) -> Fallback:
         item = data.get("fallback") if isinstance(data, dict) else None
@@ -450,6 +553,11 @@ class _Loader:
             self._check_known(entry_ids, intent.suggestions,
                               f"{intent.origin}: intent '{intent.id}': field 'suggestions' "
                               "names unknown entry")
+        for rule in kb.safety:
+            self._check_known(entry_ids, rule.suggestions,
+                              f"{rule.origin}: safety rule '{rule.id}': field 'suggestions' "
+                              "names unknown entry")
+        self._check_about(kb)
         self._check_known(entry_ids, kb.fallback.suggestions,
                           f"{self.root}: fallback suggestions: unknown entry")
         self._check_known(entry_ids, kb.starters, f"{self.root}: starters: unknown entry")
@@ -470,6 +578,15 @@ class _Loader:
     def _check_known(self, entry_ids: set[str], refs: tuple[str, ...], problem: str) -> None:
         """One ``problem 'ref'`` for each of ``refs`` that names no entry."""
         self.problems += [f"{problem} '{ref}'" for ref in refs if ref not in entry_ids]
+
+    def _check_about(self, kb: KnowledgeBase) -> None:
+        """Each group a safety rule is ``about`` is one of the lexicon's ``people``."""
+        groups = {group for group, _ in kb.lexicon.people}
+        for rule in kb.safety:
+            self.problems += [
+                f"{rule.origin}: safety rule '{rule.id}': field 'about' names unknown group "
+                f"'{group}' (known: {', '.join(sorted(groups))})"
+                for group in rule.about if group not in groups]
 
     def _check_links(self, kb: KnowledgeBase) -> None:
         """Every link in what the bot says is well formed and on the allowlist."""
@@ -508,11 +625,22 @@ def to_export(kb: KnowledgeBase) -> dict[str, Any]:
             for i in kb.intents
         ],
         "safety": [
-            {"id": r.id, "reply": r.reply, "sources": list(r.sources),
-             "triggers": triggers(r.triggers), "unless": triggers(r.unless),
-             "ignore": triggers(r.ignore)}
+            {"id": r.id, "reply": r.reply, "sources": list(r.sources), "about": list(r.about),
+             "triggers": triggers(r.triggers), "signs": triggers(r.signs),
+             "unless": triggers(r.unless), "ignore": triggers(r.ignore),
+             "examples": list(r.examples), "suggestions": list(r.suggestions),
+             **({"threshold": r.threshold} if r.threshold is not None else {})}
             for r in kb.safety
         ],
+        "not_safety": list(kb.not_safety),
+        "people": {group: list(words) for group, words in kb.lexicon.people},
+        "negations": list(kb.lexicon.negations),
+        "negation_breakers": list(kb.lexicon.negation_breakers),
+        "prepositions": list(kb.lexicon.prepositions),
+        "determiners": list(kb.lexicon.determiners),
+        "typos": list(kb.lexicon.typos),
+        **({"support": {"reply": kb.support.reply, "signals": triggers(kb.support.signals)}}
+           if kb.support.signals else {}),
         "fallback": {"reply": kb.fallback.reply, "suggestions": list(kb.fallback.suggestions),
                      "phrasings": list(kb.fallback.phrasings)},
         "prompts": asdict(kb.prompts),

@@ -1,89 +1,88 @@
-"""Phrase lists found as whole words, with a cheap prefilter: what the screens are made of.
+"""Phrase lists found as whole words: what the screens are made of.
 
-The safety and scope screens look for curated phrases in space-joined
-:func:`~bot.normalize.surface_words`. Most messages hold none of a list's phrases, so each
-list first asks whether one of its *signals* is among the message's words, and runs its
-regex only then.
+A phrase is a few words, as :func:`~bot.normalize.surface_words` reads them; a phrase
+ending in ``*`` also matches longer words in its last place (``suicid*`` matches
+"suicidal", ``self harm*`` matches "self harming"). A :class:`PhraseBook` holds every
+phrase list of a screen in one tree of words (a trie), so one pass over a sentence finds
+where each list's phrases stand, a dictionary look-up per word read, however many lists and
+phrases there are.
+
+>>> book = PhraseBook([["end it all", "end it", "suicid*"], ["want to"]])
+>>> book.read("i want to end it all".split())
+{1: [Place(start=1, end=3)], 0: [Place(start=3, end=6)]}
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from bot.normalize import STOPWORDS, surface_words
+from bot.normalize import surface_words
 
 
 @dataclass(frozen=True)
-class Phrases:
-    """Some phrases, found as whole words in space-joined :func:`surface_words` text.
+class Place:
+    """Where a phrase stands in a list of words: ``words[start:end]``."""
 
-    A phrase ending in ``*`` also matches longer words (``suicid*`` matches ``suicidal``).
-    The regex runs only when one of the phrases' signals is among the message's
-    (see :class:`Signals`): its longest whole word (a function word only if it has nothing
-    else), or the start a one-word phrase with ``*`` asks for. Most messages skip it, and
-    it is compiled when first needed.
-    """
-
-    source: str               # the regex
-    signals: frozenset[str]
-    prefixes: frozenset[str]  # the signals that are word starts
-
-    @classmethod
-    def of(cls, phrases: Iterable[str]) -> Phrases:
-        alternatives, signals, prefixes = [], set(), set()
-        for phrase in phrases:
-            prefix = phrase.rstrip().endswith("*")
-            words = surface_words(phrase.rstrip("* "))
-            if not words:
-                continue
-            alternatives.append(re.escape(" ".join(words)) + (r"\w*" if prefix else ""))
-            whole = words[:-1] if prefix else words
-            if whole:
-                signals.add(max(whole, key=lambda w: (w not in STOPWORDS, len(w))))
-            else:
-                prefixes.add(words[0])
-        source = rf"(?<!\S)(?:{'|'.join(alternatives) or '(?!)'})(?!\S)"
-        return cls(source, frozenset(signals | prefixes), frozenset(prefixes))
-
-    @functools.cached_property
-    def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.source)
-
-    def search(self, words: str, seen: frozenset[str]) -> bool:
-        """Whether ``words`` holds one of the phrases; ``seen``: the signals of ``words`` (or
-        of a text they were cut from) by :class:`Signals` knowing these phrases."""
-        return not seen.isdisjoint(self.signals) and self.pattern.search(words) is not None
-
-    def remove(self, words: str, seen: frozenset[str]) -> str:
-        """``words`` with each of the phrases blanked out."""
-        return self.pattern.sub(" ", words) if self.search(words, seen) else words
+    start: int
+    end: int
 
 
-class Signals:
-    """What a message shows of some :class:`Phrases`: its words, and the word starts they
-    ask for that its words begin with."""
+@dataclass
+class _Node:
+    """The phrases that go on from the words read so far."""
 
-    _CACHED_WORDS = 65_536
+    next: dict[str, _Node] = field(default_factory=dict)       # the next word -> what follows
+    ends: set[int] = field(default_factory=set)                 # lists with a phrase ending here
+    open_ends: dict[str, set[int]] = field(default_factory=dict)  # next word's start -> lists
+    start_lengths: tuple[int, ...] = ()                         # the lengths of those starts
 
-    def __init__(self, phrases: Iterable[Phrases]) -> None:
-        self._prefixes = frozenset().union(*(p.prefixes for p in phrases))
-        self._lengths = tuple(sorted({len(p) for p in self._prefixes}))
-        self._starts = lru_cache(maxsize=self._CACHED_WORDS)(self._starts_of)
+    def add(self, words: tuple[str, ...], open_end: bool, number: int) -> None:
+        node = self
+        for word in words[:-1] if open_end else words:
+            node = node.next.setdefault(word, _Node())
+        if open_end:
+            node.open_ends.setdefault(words[-1], set()).add(number)
+            node.start_lengths = tuple(sorted({*node.start_lengths, len(words[-1])}))
+        else:
+            node.ends.add(number)
 
-    def of(self, words: str) -> frozenset[str]:
-        """The signals of space-joined :func:`surface_words`."""
-        found = words.split()
-        if not self._prefixes:
-            return frozenset(found)
-        starts = []
-        for word in found:
-            starts.extend(self._starts(word))
-        return frozenset(found + starts)
 
-    def _starts_of(self, word: str) -> tuple[str, ...]:
-        """The word starts among the signals that ``word`` begins with."""
-        return tuple(word[:n] for n in self._lengths if word[:n] in self._prefixes)
+class PhraseBook:
+    """Phrase lists (each some phrases), numbered in the order given."""
+
+    def __init__(self, lists: Iterable[Iterable[str]]) -> None:
+        self._root = _Node()
+        for number, phrases in enumerate(lists):
+            for phrase in phrases:
+                words = tuple(surface_words(phrase.rstrip("* ")))
+                if words:
+                    self._root.add(words, phrase.rstrip().endswith("*"), number)
+
+    def read(self, words: Sequence[str]) -> dict[int, list[Place]]:
+        """Where each list's phrases stand in ``words``: for each list with a phrase there,
+        its places left to right, the longest at each, never overlapping."""
+        found: dict[int, list[Place]] = {}
+        free: dict[int, int] = {}  # list -> the first word its next phrase may start at
+        for start in range(len(words)):
+            for number, end in self._longest(words, start).items():
+                if free.get(number, 0) <= start:
+                    found.setdefault(number, []).append(Place(start, end))
+                    free[number] = end
+        return found
+
+    def _longest(self, words: Sequence[str], start: int) -> dict[int, int]:
+        """For each list with a phrase starting at ``start``: where its longest one ends."""
+        ends: dict[int, int] = {}
+        node = self._root
+        for position in range(start, len(words)):
+            word = words[position]
+            for length in node.start_lengths:
+                numbers = node.open_ends.get(word[:length])
+                if numbers:
+                    ends.update(dict.fromkeys(numbers, position + 1))
+            node = node.next.get(word)
+            if node is None:
+                break
+            ends.update(dict.fromkeys(node.ends, position + 1))
+        return ends

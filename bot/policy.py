@@ -28,6 +28,7 @@ class Policy:
     window: float = 0.2         # choices lie within this of the top
     choice_share: float = 0.8   # ... and at or above this share of ``clarify``
     offer_share: float = 0.5    # the fallback offers entries at or above this share of ``clarify``
+    safety: float = 0.5         # the safety examples must find a rule this likely (unless it says)
 
     def decide(self, confidences: Sequence[float]) -> Decision:
         """The decision on candidates' confidences, best first."""

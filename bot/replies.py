@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from bot.knowledge import KnowledgeBase
@@ -69,9 +70,17 @@ class Replies:
     def starters(self) -> tuple[Suggestion, ...]:
         return self.suggestions(self._knowledge.starters)
 
-    def safety(self, rule_id: str) -> Reply:
+    def safety(self, rule_id: str, *, asked: str | None = None) -> Reply:
+        """The rule's reply; the entry ``asked`` about in the same message is offered first
+        under it, then the rule's own suggestions."""
         rule = self._rules[rule_id]
-        return Reply(ReplyKind.SAFETY, rule.id, 1.0, rule.reply, sources=rule.sources)
+        ids = dict.fromkeys([*([asked] if asked else []), *rule.suggestions])
+        return Reply(ReplyKind.SAFETY, rule.id, 1.0, rule.reply, suggestions=self.suggestions(ids),
+                     sources=rule.sources)
+
+    def with_support(self, reply: Reply) -> Reply:
+        """``reply`` with the gentle word about support put before its text."""
+        return replace(reply, text=f"{self._knowledge.support.reply.strip()}\n\n{reply.text}")
 
     def fallback(self, near: Sequence[str] = (), *, confidence: float = 0.0,
                  rephrase: bool = False) -> Reply:

@@ -13,12 +13,13 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Bot
 from bot.knowledge import KnowledgeError, load_knowledge, to_export
+from bot.links import LINK
 from bot.reply import Reply
 
 PLUGIN_GROUP = "faqbot.commands"
@@ -40,18 +41,36 @@ class CliContext:
     def load_bot(self) -> Bot:
         """The bot over the chosen knowledge base (raises ``KnowledgeError`` if it is broken)."""
         if self._bot is None:
-            self._bot = Bot.from_path(self.knowledge)
+            self._bot = Bot.from_path(self.knowledge, learned_dir=learned_directory(os.environ))
         return self._bot
 
 
+def learned_directory(environ: Mapping[str, str]) -> Path | None:
+    """Where the bot keeps what its safety screen learned, between runs: ``FAQBOT_CACHE_DIR``
+    (empty: nowhere), else ``$XDG_CACHE_HOME/faqbot``, else ``~/.cache/faqbot`` (nowhere
+    when there is no home either)."""
+    chosen = environ.get("FAQBOT_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen.strip() else None
+    if environ.get("XDG_CACHE_HOME"):
+        return Path(environ["XDG_CACHE_HOME"]) / "faqbot"
+    home = os.path.expanduser("~")
+    return Path(home) / ".cache" / "faqbot" if home != "~" else None
+
+
 def format_reply(reply: Reply) -> str:
-    """A reply as plain text for a terminal."""
-    parts = [reply.text.strip()]
+    """A reply as plain text for a terminal: a link is its label and its address."""
+    parts = [plain_links(reply.text.strip())]
     if reply.sources:
-        parts.append("Source: " + "; ".join(reply.sources))
+        parts.append("Source: " + "; ".join(map(plain_links, reply.sources)))
     if reply.suggestions and reply.kind != "clarify":
         parts.append("You could also ask:\n" + "\n".join(f"  - {s.question}" for s in reply.suggestions))
     return "\n\n".join(parts)
+
+
+def plain_links(markdown: str) -> str:
+    """``[call 988](tel:988)`` as ``call 988 (tel:988)``: the address readable as printed."""
+    return LINK.sub(lambda m: f"{m['label']} ({m['url']})", markdown)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -109,7 +128,7 @@ def _check(args: argparse.Namespace, context: CliContext) -> int:
 
 
 def _eval(args: argparse.Namespace, context: CliContext) -> int:
-    from bot.evaluation import evaluate, read_cases  # only this command needs it: a faster start
+    from bot.evaluation import Tally, evaluate, read_cases  # only this command needs it: a faster start
 
     try:
         cases = read_cases(Path(args.file))
@@ -120,9 +139,15 @@ def _eval(args: argparse.Namespace, context: CliContext) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"in-scope top-1 accuracy: {report.accuracy:.1%} ({report.in_scope_correct}/{report.in_scope})")
-    print(f"out-of-scope rejection:  {report.rejection:.1%} ({report.rejected}/{report.out_of_scope})")
-    print(f"safety recall:           {report.safety_recall:.1%} ({report.safety_caught}/{report.safety})")
+    def line(label: str, tally: Tally) -> str:
+        return f"{label:<25}{tally.rate:.1%} ({tally.right}/{tally.total})"
+
+    print(line("in-scope top-1 accuracy:", report.in_scope))
+    print(line("out-of-scope rejection:", report.out_of_scope))
+    print(line("safety recall:", report.safety))
+    for rule_id, tally in report.per_safety_id.items():
+        print(line(f"  {rule_id}:", tally))
+    print(line("career questions given a safety reply:", report.career_alarms))
     print(f"misses offered as a 'did you mean' choice: {report.offered}/{len(report.misses)}")
     for miss in report.misses:
         print(f"  expected {miss.expected:<28} got {miss.kind}:{miss.got} "
