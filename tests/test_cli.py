@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from adapters.cli import format_reply
+from adapters.cli.main import plain_links
 from bot.engine import Bot
 from bot.reply import Reply, Suggestion
 from tests.helpers import FAQBOT, faqbot, faqbot_process
@@ -52,7 +53,9 @@ def test_ask_prints_the_answer_for_a_person(tmp_path):
     result = faqbot("ask", "how", "long", "is", "the", "HPM", "fellowship?", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     answer = Bot.from_path().knowledge.entry("fellowship-length").answer.strip()
-    assert result.stdout.startswith(answer)
+    assert result.stdout.startswith(plain_links(answer))
+    assert "[ACGME](https://www.acgme.org/)" in answer
+    assert "ACGME (https://www.acgme.org/)" in result.stdout   # a link prints as text and address
     assert "Source:" in result.stdout and "You could also ask:" in result.stdout
     assert not result.stdout.lstrip().startswith("{")
 
@@ -174,7 +177,10 @@ def test_eval_json_is_machine_readable(tmp_path):
     report = json.loads(result.stdout)
     assert report["in_scope"] == {"total": 4, "correct": 3, "accuracy": 0.75}
     assert report["out_of_scope"] == {"total": 2, "rejected": 1, "rejection_rate": 0.5}
-    assert report["safety"] == {"total": 2, "caught": 2, "recall": 1.0}
+    assert report["safety"] == {"total": 2, "caught": 2, "recall": 1.0, "per_id": {
+        "crisis": {"total": 1, "caught": 1, "recall": 1.0},
+        "clinical-advice": {"total": 1, "caught": 1, "recall": 1.0}}}
+    assert report["career_safety_replies"] == {"total": 4, "count": 0, "share": 0.0}
     assert report["misses_offered_as_choice"] == 0
     misses = {(m["expected"], m["got"], m["kind"]) for m in report["misses"]}
     assert misses == {("hashtags", "fellowship-length", "answer"),
@@ -289,3 +295,21 @@ def test_chat_holds_a_conversation_and_ends_on_quit():
     assert result.returncode == 0
     assert "pediatric" in result.stdout.lower() or "children" in result.stdout.lower()
     assert result.stdout.count("you> ") == 3
+
+
+@pytest.mark.parametrize(("question", "shown"), [
+    ("i keep thinking about ending it",
+     ["call 988 (tel:988)", "text 988 (sms:988)", "chat online (https://988lifeline.org/)",
+      "1-888-409-0141 (tel:+18884090141)", "911"]),
+    ("my co-resident said he wants to kill himself, what do I do",
+     ["call 988 (tel:988)", "Physician Support Line (tel:+18884090141)"]),
+    ("i'm depressed and struggling in residency", ["1-888-409-0141 (tel:+18884090141)"]),
+    ("my grandmother is in hospice, how long does she have", ["hospice nurse"]),
+    ("what antiemetic should I order for my bowel obstruction patient", ["attending"]),
+], ids=["crisis", "crisis-other", "wellbeing", "family-care", "clinical-advice"])
+def test_each_safety_reply_prints_its_lines_plainly(question, shown):
+    result = faqbot("ask", question)
+    assert result.returncode == 0, result.stderr
+    for piece in shown:
+        assert piece in result.stdout, piece
+    assert "](" not in result.stdout

@@ -74,7 +74,9 @@ def test_the_shipped_base_loads_completely():
             "pediatric-palliative-care"} <= set(ids)
     assert {"greeting", "thanks", "goodbye", "help", "bot-identity"} <= {i.id for i in kb.intents}
     assert [r.id for r in kb.safety][:1] == ["crisis"], "crisis is screened first"
-    assert {r.id for r in kb.safety} == {"crisis", "clinical-advice"}
+    assert [r.id for r in kb.safety] == ["crisis", "crisis-other", "family-care", "wellbeing",
+                                         "clinical-advice"]
+    assert all(len(r.examples) >= 100 for r in kb.safety) and len(kb.not_safety) >= 100
     assert len(kb.fallback.suggestions) == 3
     assert all(kb.entry(s) is not None for s in kb.fallback.suggestions + kb.starters)
     assert kb.synonyms and kb.abbreviations
@@ -300,7 +302,7 @@ def test_a_safety_rule_without_ignored_phrases_survives_export(tmp_path):
     assert result.returncode == 0, result.stderr
     path = tmp_path / "export.json"
     path.write_text(result.stdout, encoding="utf-8")
-    assert [r.id for r in load_knowledge(path).safety] == ["crisis", "clinical-advice"]
+    assert [r.id for r in load_knowledge(path).safety] == [r.id for r in load_knowledge().safety]
 
 
 # -- faqbot check ---------------------------------------------------------------------------------
@@ -460,3 +462,44 @@ def test_an_allowed_address_may_be_written_without_its_root_slash_or_in_capitals
     edit_yaml(copy / "faq" / "aahpm.yaml", lambda d: entry_of(d, "about-aahpm").update(
         answer=entry_of(d, "about-aahpm")["answer"] + f" [AAHPM]({address})"))
     assert f"({address})" in load_knowledge(copy).entry("about-aahpm").answer
+
+
+# -- safety examples ------------------------------------------------------------------------------
+def test_check_flags_a_safety_example_that_is_also_an_faq_phrasing(tmp_path):
+    question = load_knowledge().entry("fellowship-length").question
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "safety-examples.yaml", lambda d: d["wellbeing"].append(question))
+    result = faqbot("--knowledge", str(copy), "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = one_problem(tuple(result.stdout.splitlines()), "safety-examples.yaml", "wellbeing",
+                       question, "entry 'fellowship-length'")
+    assert "a message cannot be both" in line
+
+
+def test_check_flags_an_example_under_two_safety_ids(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "safety-examples.yaml", lambda d: d["crisis"].append(d["wellbeing"][0]))
+    result = faqbot("--knowledge", str(copy), "check")
+    assert result.returncode == 1
+    one_problem(tuple(result.stdout.splitlines()), "safety-examples.yaml", "wellbeing: example",
+                "an example of safety rule 'crisis'")
+
+
+def test_examples_under_an_unknown_safety_id_are_reported(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "safety-examples.yaml", lambda d: d.update({"crisiss": ["i am sad"]}))
+    one_problem(problems_of(copy), "safety-examples.yaml", "'crisiss' is not a safety id")
+
+
+def test_a_safety_rule_about_an_unknown_group_is_reported(tmp_path):
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "safety.yaml", lambda d: d["safety"][0].update({"about": ["writters"]}))
+    one_problem(problems_of(copy), "safety.yaml", "'crisis'", "'about'", "'writters'")
+
+
+def test_a_shipped_example_teaches_the_screen_a_new_wording(tmp_path):
+    """What knowledge/README.md tells a curator: add the message under its id."""
+    message = "the quiet in my apartment after call is getting to me and i just stare at the wall"
+    copy = copy_knowledge(tmp_path)
+    edit_yaml(copy / "safety-examples.yaml", lambda d: d["wellbeing"].append(message))
+    assert Bot.from_path(copy).reply(None, message).id == "wellbeing"

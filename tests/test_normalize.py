@@ -6,7 +6,6 @@ import pytest
 
 from bot.knowledge import Synonym, load_knowledge
 from bot.normalize import Normalizer, stem, surface_words
-from bot.phrases import Phrases, Signals
 
 
 @pytest.fixture(scope="module")
@@ -198,25 +197,3 @@ def test_a_replacement_that_forms_another_variant_is_replaced_too():
     normalizer = Normalizer(synonyms=[Synonym("academic", ("academia", "academic center"))])
     assert normalizer.words("ACADEMIA:CENTER") == ["academic"]
     assert normalizer.words(" ".join(normalizer.words("academia center"))) == ["academic"]
-
-
-@pytest.mark.parametrize(("phrases", "text", "found"), [
-    (["medic*", "medication*"], "her medications", True),      # the shorter start is found too
-    (["medic*"], "her medications", True),
-    (["medication*"], "her medic", False),
-    (["how much"], "how much is it", True),                       # signal "much", not "how"
-    (["how much"], "how is it much", False),
-    (["kill my*"], "kill myself", True),                          # a star on a later word
-    (["kill my*"], "my kill", False),
-    (["what"], "so what", True),                                  # only function words
-])
-def test_phrases_are_found_through_their_signals(phrases, text, found):
-    listed = Phrases.of(phrases)
-    words = " ".join(surface_words(text))
-    assert listed.search(words, Signals([listed]).of(words)) is found
-
-
-def test_signals_are_the_words_and_the_starts_asked_for():
-    signals = Signals([Phrases.of(["suicid*", "taper*", "end it all"])])
-    assert signals.of("thinking of suicide and tapering") == {
-        "thinking", "of", "suicide", "and", "tapering", "suicid", "taper"}

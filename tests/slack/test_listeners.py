@@ -361,3 +361,32 @@ def test_tokens_never_reach_the_logs(dispatch, standin, caplog):
     dispatch(event_body(mention(FELLOWSHIP, user=unique("U"), channel=unique("C"))))
     assert "chat.postMessage" in caplog.text  # the Web API client logged its calls...
     assert BOT_TOKEN not in caplog.text  # ...but not the token
+
+
+# -- the safety replies in Slack --------------------------------------------------------------------
+SAFETY_IN_SLACK = [
+    ("i keep thinking about ending it", "crisis",
+     ["<tel:988|call 988>", "<sms:988|text 988>", "<https://988lifeline.org/|chat online>",
+      "<tel:+18884090141|1-888-409-0141>"]),
+    ("my co-resident said he wants to kill himself, what do I do", "crisis-other",
+     ["<tel:988|call 988>", "<sms:988|text 988>", "<tel:+18884090141|Physician Support Line>"]),
+    ("i'm depressed and struggling in residency", "wellbeing",
+     ["<tel:+18884090141|1-888-409-0141>", "<tel:988|call 988>"]),
+    ("my grandmother is in hospice, how long does she have", "family-care", ["*hospice nurse*"]),
+    ("what antiemetic should I order for my bowel obstruction patient", "clinical-advice",
+     ["*For your patient:*"]),
+]
+
+
+@pytest.mark.parametrize(("question", "rule_id", "shown"), SAFETY_IN_SLACK,
+                         ids=[case[1] for case in SAFETY_IN_SLACK])
+def test_each_safety_reply_is_posted_as_block_kit_with_tappable_lines(
+        dispatch, standin, question_log, question, rule_id, shown):
+    channel, user = unique("D"), unique("U")
+    dispatch(event_body(direct_message(question, user=user, channel=channel)))
+    post = standin.of("chat.postMessage")[-1]
+    text = mrkdwn_of(post.params["blocks"])
+    for piece in shown:
+        assert piece in text, piece
+    assert "](" not in text                       # no Markdown link left unconverted
+    assert [r.entry_id for r in logged(question_log)][-1] == rule_id

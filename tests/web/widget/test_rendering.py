@@ -119,3 +119,28 @@ def test_the_talk_to_a_person_link_is_the_deployers_if_it_is_https_or_mailto(
     assert box["x"] >= 0 and box["y"] >= 0
     assert box["x"] + box["width"] <= viewport.width and box["y"] + box["height"] <= viewport.height
     assert link.evaluate("a => a.scrollWidth <= a.clientWidth + 1")  # the whole label shows
+
+
+FIVE_SAFETY_REPLIES = [
+    ("i keep thinking about ending it", "crisis",
+     {"tel:988", "sms:988", "https://988lifeline.org/", "tel:+18884090141"}),
+    ("my co-resident said he wants to kill himself, what do I do", "crisis-other",
+     {"tel:988", "sms:988", "https://988lifeline.org/", "tel:+18884090141"}),
+    ("i'm depressed and struggling in residency", "wellbeing",
+     {"tel:+18884090141", "tel:988", "sms:988"}),
+    ("my grandmother is in hospice, how long does she have", "family-care", set()),
+    ("what antiemetic should I order for my bowel obstruction patient", "clinical-advice", set()),
+]
+
+
+@pytest.mark.parametrize(("question", "rule_id", "addresses"), FIVE_SAFETY_REPLIES,
+                         ids=[case[1] for case in FIVE_SAFETY_REPLIES])
+def test_each_safety_reply_shows_its_lines_as_links(visit, site, linked_bot, question, rule_id,
+                                                     addresses):
+    assert linked_bot.reply(None, question).id == rule_id
+    reply = visit(site.pages["demo"], PHONE).open().ask(question)
+    text = linked_bot.reply(None, question).text.split("\n\n")[0].replace("*", "")
+    expect(reply.locator(".text")).to_contain_text(text[:40])
+    links = reply.locator(".text").get_by_role("link")
+    hrefs = {links.nth(index).get_attribute("href") for index in range(links.count())}
+    assert hrefs == addresses
