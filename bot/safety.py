@@ -6,9 +6,9 @@ the trigger has one of its phrases. For a rule that says whom it is ``about``, t
 slot's phrase must be about such a person (:meth:`_Lexicon.about`) and must not stand
 right after a negation ("i'm not suicidal"); a rule's ``signs`` count whoever they name
 (a goodbye text reported by a friend). Misspellings of the lexicon's ``typos`` words count as
-the word ("sucidal"). A sentence no trigger foresaw may still be close to one of the rules'
-curated examples (:class:`ExampleReader`). Rules are tried in file order; the first that
-fires wins.
+the word ("sucidal"). A message no trigger foresaw is read by a classifier learned from the
+rules' curated examples (:class:`~bot.examples.ExampleClassifier`); see
+:class:`SafetyScreen` for how the two readers decide.
 """
 
 from __future__ import annotations
@@ -178,14 +178,15 @@ class _Lexicon:
 class SafetyScreen:
     """Finds the safety rule a message calls for.
 
-    Two readers vote. The phrase rules read the message as the curator wrote them; the
+    Two readers decide. The phrase rules read the message as the curator wrote them; the
     first rule in file order is the most urgent, and when its phrases fire it wins at once
     (a crisis is never argued away). Otherwise, when ``examples`` are given (``(rule id,
     message)`` pairs, and ``(NOT_SAFETY, message)`` for messages that need no safety reply),
-    a classifier learned from them reads the whole message and each sentence, with the
-    rules that fired there as further evidence; a rule it finds at least ``threshold``
-    likely wins (the most urgent if several do). Without examples, the first rule that
-    fires wins.
+    a classifier learned from them reads the message, with the rules whose phrases fired as
+    further evidence: the most urgent rule it finds at least as likely as the rule's own
+    ``threshold`` (else ``threshold``) wins; failing that, a rule whose phrases fired wins
+    unless the classifier finds it very unlikely. Without examples, the first rule that
+    fires wins. ``cache`` keeps what the classifier learned between starts.
     """
 
     def __init__(self, rules: Sequence[SafetyRule], *, lexicon: SafetyLexicon = SafetyLexicon(),
